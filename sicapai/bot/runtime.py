@@ -1,0 +1,61 @@
+"""Opening the configured database for a command, with failures as one readable line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from sicapai.models.db import DatabaseUrlError, make_engine, normalise_url
+from sicapai.models.migrate import current_revision, head_revision
+
+
+class UserError(Exception):
+    """A problem the operator can fix; printed as one line, exit status 2."""
+
+
+def sqlite_path(raw_url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for memory and non-SQLite URLs."""
+    url = normalise_url(raw_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database)
+
+
+def describe_connection_error(exc: DBAPIError) -> str:
+    """The first line of the driver's complaint, without the SQL or the URL's password."""
+    original = str(exc.orig) if exc.orig is not None else str(exc)
+    first = next((line.strip() for line in original.splitlines() if line.strip()), original)
+    return first[:300]
+
+
+def open_engine(raw_url: str, *, require_schema: bool = True) -> Engine:
+    """An engine whose database exists and (unless asked otherwise) is migrated."""
+    try:
+        path = sqlite_path(raw_url)
+    except DatabaseUrlError as exc:
+        raise UserError(str(exc)) from exc
+    if path is not None:
+        if require_schema and not path.exists():
+            raise UserError(f"basis data {path} belum ada; jalankan `sicapai db upgrade` dulu")
+        if not path.parent.exists():
+            raise UserError(f"folder {path.parent} untuk basis data tidak ada")
+    engine = make_engine(raw_url)
+    if not require_schema:
+        return engine
+    try:
+        at = current_revision(engine)
+    except OperationalError as exc:
+        engine.dispose()
+        raise UserError(f"basis data tidak dapat dibuka: {describe_connection_error(exc)}") from exc
+    head = head_revision()
+    if at is None:
+        engine.dispose()
+        raise UserError("basis data masih kosong; jalankan `sicapai db upgrade` dulu")
+    if at != head:
+        engine.dispose()
+        raise UserError(
+            f"skema basis data ({at}) belum mutakhir ({head}); jalankan `sicapai db upgrade`"
+        )
+    return engine

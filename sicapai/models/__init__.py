@@ -1,0 +1,57 @@
+"""SQLModel tables and the functions that read and write them.
+
+Importing this package registers every table on `SQLModel.metadata` (Alembic reads it).
+"""
+
+from sicapai.models.budget import BudgetLine, BudgetRealisation, SpendingType
+from sicapai.models.operations import AuditLog, DialogState, Invite, ReminderLog
+from sicapai.models.organisation import (
+    AdminGrant,
+    ChatIdentity,
+    Delegation,
+    Holding,
+    Organisation,
+    Person,
+    Position,
+    Unit,
+)
+from sicapai.models.performance import (
+    Evidence,
+    Goal,
+    Indicator,
+    Objective,
+    PastRealisation,
+    Period,
+    QuarterTarget,
+    RenstraTarget,
+    Revision,
+    Submission,
+)
+
+__all__ = [
+    "AdminGrant",
+    "AuditLog",
+    "BudgetLine",
+    "BudgetRealisation",
+    "ChatIdentity",
+    "Delegation",
+    "DialogState",
+    "Evidence",
+    "Goal",
+    "Holding",
+    "Indicator",
+    "Invite",
+    "Objective",
+    "Organisation",
+    "PastRealisation",
+    "Period",
+    "Person",
+    "Position",
+    "QuarterTarget",
+    "ReminderLog",
+    "RenstraTarget",
+    "Revision",
+    "SpendingType",
+    "Submission",
+    "Unit",
+]

@@ -1,0 +1,73 @@
+"""What the running bot keeps: the audit log, dialog state, invites and sent reminders."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from sicapai.models.types import UtcDateTime, utcnow
+
+
+class AuditLog(SQLModel, table=True):
+    """Every change a person or the system makes, for the evaluator and the admin."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+    action: str = Field(max_length=40)
+    entity: str = Field(max_length=40)
+    entity_id: int | None = Field(default=None, index=True)
+    detail: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+
+
+class DialogState(SQLModel, table=True):
+    """Where one person is in a conversation; the version guards against stale buttons."""
+
+    __tablename__ = "dialog_state"
+
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    dialog: str | None = Field(default=None, max_length=32)
+    step: str | None = Field(default=None, max_length=32)
+    version: int = 0
+    data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+
+
+class Invite(SQLModel, table=True):
+    """A one-time registration code; only its hash is stored."""
+
+    __tablename__ = "invite"
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    code_hash: str = Field(max_length=64, unique=True)
+    position_id: int | None = Field(default=None, foreign_key="position.id")
+    admin: bool = False
+    acting: bool = False
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+    expires_at: datetime = Field(sa_type=UtcDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    used_by_person_id: int | None = Field(default=None, foreign_key="person.id")
+
+
+class ReminderLog(SQLModel, table=True):
+    """A reminder recorded before delivery, so that no key is ever delivered twice."""
+
+    __tablename__ = "reminder_log"
+    __table_args__ = (UniqueConstraint("person_id", "period_id", "kind", "day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    period_id: int = Field(foreign_key="period.id", index=True)
+    kind: str = Field(max_length=32)
+    day: date
+    status: str = Field(default="antri", max_length=16)  # antri | terkirim | gagal
+    text: str | None = Field(default=None, sa_type=Text)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UtcDateTime)

@@ -1,0 +1,172 @@
+"""Reads shared by the CLI, the conversations and the reports.
+
+Keyword-only functions with the session passed in; nothing here opens a session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import Session, col, select
+
+from sicapai.models.budget import BudgetLine, BudgetRealisation
+from sicapai.models.organisation import Organisation
+from sicapai.models.performance import (
+    Goal,
+    Indicator,
+    Objective,
+    Period,
+    QuarterTarget,
+    Revision,
+    Submission,
+)
+from sicapai.reports.capaian import Figures
+from sicapai.reports.summary import IndicatorSpec, Reported
+
+
+class NotFound(LookupError):
+    """Something the person named does not exist; the message says what does."""
+
+
+def organisations(*, session: Session) -> Sequence[Organisation]:
+    return session.exec(select(Organisation).order_by(col(Organisation.id))).all()
+
+
+def resolve_organisation(*, session: Session, code: str | None = None) -> Organisation:
+    """The named office, or the only one when the deployment has just one."""
+    orgs = organisations(session=session)
+    if code:
+        for org in orgs:
+            if org.code == code:
+                return org
+        known = ", ".join(o.code for o in orgs) or "belum ada"
+        raise NotFound(f"organisasi {code!r} tidak dikenal (yang ada: {known})")
+    if not orgs:
+        raise NotFound("belum ada data organisasi; jalankan `sicapai seed` dulu")
+    if len(orgs) > 1:
+        known = ", ".join(o.code for o in orgs)
+        raise NotFound(f"ada beberapa organisasi; pilih dengan --organisasi ({known})")
+    return orgs[0]
+
+
+def years_with_pk(*, session: Session, organisation_id: int) -> list[int]:
+    rows = session.exec(
+        select(Indicator.year).where(Indicator.organisation_id == organisation_id).distinct()
+    ).all()
+    return sorted(rows)
+
+
+def get_period(*, session: Session, organisation_id: int, year: int, quarter: int) -> Period | None:
+    return session.exec(
+        select(Period).where(
+            Period.organisation_id == organisation_id,
+            Period.year == year,
+            Period.quarter == quarter,
+        )
+    ).first()
+
+
+def indicator_specs(
+    *, session: Session, organisation_id: int, year: int
+) -> dict[int, IndicatorSpec]:
+    """Every indicator of a year's PK, with its objective (or goal) name and quarter targets."""
+    indicators = session.exec(
+        select(Indicator).where(
+            Indicator.organisation_id == organisation_id, Indicator.year == year
+        )
+    ).all()
+    objectives = {
+        o.id: o.name
+        for o in session.exec(
+            select(Objective).where(
+                Objective.organisation_id == organisation_id, Objective.year == year
+            )
+        )
+    }
+    goals = {
+        g.id: g.name
+        for g in session.exec(
+            select(Goal).where(Goal.organisation_id == organisation_id, Goal.year == year)
+        )
+    }
+    overrides: dict[int, dict[int, object]] = {}
+    ids = [i.id for i in indicators]
+    if ids:
+        for qt in session.exec(
+            select(QuarterTarget).where(col(QuarterTarget.indicator_id).in_(ids))
+        ):
+            overrides.setdefault(qt.indicator_id, {})[qt.quarter] = qt.target
+    specs: dict[int, IndicatorSpec] = {}
+    for ind in indicators:
+        assert ind.id is not None
+        objective = objectives.get(ind.objective_id) if ind.objective_id else None
+        if objective is None and ind.goal_id:
+            objective = goals.get(ind.goal_id)
+        specs[ind.id] = IndicatorSpec(
+            id=ind.id,
+            code=ind.code,
+            name=ind.name,
+            objective=objective or "",
+            unit_label=ind.unit_label,
+            kind=ind.kind,
+            target=ind.target,
+            polarity=ind.polarity,
+            negative_formula=ind.negative_formula,
+            frequency=ind.frequency,
+            report_order=ind.report_order,
+            formula=ind.formula,
+            numerator_label=ind.numerator_label,
+            denominator_label=ind.denominator_label,
+            may_exceed_100=ind.may_exceed_100,
+            owner_position_id=ind.owner_position_id,
+            quarter_targets=dict(overrides.get(ind.id, {})),  # type: ignore[arg-type]
+        )
+    return specs
+
+
+def current_reports(*, session: Session, period_id: int) -> dict[int, Reported]:
+    """The current revision of every submission of a period, keyed by indicator id."""
+    rows = session.exec(
+        select(Submission, Revision)
+        .join(
+            Revision,
+            (col(Revision.submission_id) == col(Submission.id))
+            & (col(Revision.number) == col(Submission.current_revision)),
+        )
+        .where(Submission.period_id == period_id)
+    ).all()
+    return {
+        sub.indicator_id: Reported(
+            figures=Figures(numerator=rev.numerator, denominator=rev.denominator, value=rev.value),
+            status=sub.status,
+            revision=rev.number,
+            kendala=rev.kendala,
+            faktor_pendorong=rev.faktor_pendorong,
+            upaya_perbaikan=rev.upaya_perbaikan,
+        )
+        for sub, rev in rows
+    }
+
+
+def budget_lines(*, session: Session, organisation_id: int, year: int) -> list[BudgetLine]:
+    return list(
+        session.exec(
+            select(BudgetLine)
+            .where(BudgetLine.organisation_id == organisation_id, BudgetLine.year == year)
+            .order_by(col(BudgetLine.sort_order))
+        )
+    )
+
+
+def current_budget_realisations(
+    *, session: Session, period_id: int
+) -> dict[int, BudgetRealisation]:
+    """The latest realisation number of every budget line for a period."""
+    latest: dict[int, BudgetRealisation] = {}
+    for row in session.exec(
+        select(BudgetRealisation).where(BudgetRealisation.period_id == period_id)
+    ):
+        kept = latest.get(row.budget_line_id)
+        if kept is None or row.number > kept.number:
+            latest[row.budget_line_id] = row
+    return latest

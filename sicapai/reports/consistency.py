@@ -1,0 +1,200 @@
+"""The consistency check (`sicapai periksa`): the kinds of slip the seed report itself contains.
+
+Pure functions over plain records: the data layer gathers, this module judges. Each finding
+names the item and says in Indonesian what disagrees with what, so the planner can fix it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from itertools import pairwise
+
+from sicapai.models.performance import Kind
+from sicapai.reports.capaian import Figures, absorption, round2
+from sicapai.reports.numbers import format_number, format_percent, format_rupiah
+from sicapai.reports.periods import quarter_name
+from sicapai.reports.summary import IndicatorResult
+
+# printed figures have two decimals; anything further apart than rounding is a slip
+TOLERANCE = Decimal("0.01")
+
+
+class Check(StrEnum):
+    OVER_CEILING = "realisasi_melebihi_pagu"
+    PARENT_SUM = "induk_tidak_sama_jumlah_anak"
+    PRINTED_MISMATCH = "persentase_tercetak_tidak_cocok"
+    NUMERATOR_ABOVE = "pembilang_melebihi_penyebut"
+    CUMULATIVE_DOWN = "kumulatif_turun"
+    PK_BUDGET = "anggaran_pk_tidak_cocok"
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: Check
+    item: str  # indicator code or budget line code
+    message: str
+
+
+@dataclass(frozen=True)
+class BudgetFigures:
+    code: str
+    name: str
+    parent_code: str | None
+    ceiling: Decimal
+    spent: Decimal | None
+    printed_absorption: Decimal | None = None
+
+
+def check_budget(lines: list[BudgetFigures]) -> list[Finding]:
+    """Spending above pagu, printed serapan that its figures do not give, parents != children."""
+    findings: list[Finding] = []
+    children: dict[str, list[BudgetFigures]] = {}
+    for line in lines:
+        if line.parent_code:
+            children.setdefault(line.parent_code, []).append(line)
+    for line in lines:
+        label = f"{line.code} {line.name}"
+        if line.spent is not None and line.spent > line.ceiling:
+            findings.append(
+                Finding(
+                    Check.OVER_CEILING,
+                    line.code,
+                    f"{label}: realisasi {format_rupiah(line.spent)} melebihi pagu "
+                    f"{format_rupiah(line.ceiling)}",
+                )
+            )
+        computed = absorption(line.spent, line.ceiling)
+        if line.printed_absorption is not None and computed is not None:
+            if abs(round2(computed) - line.printed_absorption) > TOLERANCE:
+                findings.append(
+                    Finding(
+                        Check.PRINTED_MISMATCH,
+                        line.code,
+                        f"{label}: serapan tercetak {format_percent(line.printed_absorption)}, "
+                        f"dari angkanya {format_percent(round2(computed))}",
+                    )
+                )
+        kids = children.get(line.code)
+        if kids:
+            ceiling_sum = sum((k.ceiling for k in kids), Decimal(0))
+            if ceiling_sum != line.ceiling:
+                findings.append(
+                    Finding(
+                        Check.PARENT_SUM,
+                        line.code,
+                        f"{label}: pagu {format_rupiah(line.ceiling)} tidak sama dengan jumlah "
+                        f"pagu rinciannya {format_rupiah(ceiling_sum)}",
+                    )
+                )
+            if line.spent is not None and all(k.spent is not None for k in kids):
+                spent_sum = sum((k.spent for k in kids if k.spent is not None), Decimal(0))
+                if spent_sum != line.spent:
+                    findings.append(
+                        Finding(
+                            Check.PARENT_SUM,
+                            line.code,
+                            f"{label}: realisasi {format_rupiah(line.spent)} tidak sama dengan "
+                            f"jumlah realisasi rinciannya {format_rupiah(spent_sum)}",
+                        )
+                    )
+    return findings
+
+
+@dataclass(frozen=True)
+class Printed:
+    """What a document (the seed, an import) printed next to the figures it was given."""
+
+    realisation: Decimal | None = None
+    achievement: Decimal | None = None
+
+
+def check_indicators(
+    results: Iterable[IndicatorResult], printed: Mapping[int, Printed] | None = None
+) -> list[Finding]:
+    """Impossible ratios and printed percentages that the stored figures do not give."""
+    findings: list[Finding] = []
+    printed = printed or {}
+    for result in results:
+        spec, reported = result.spec, result.reported
+        if reported is None:
+            continue
+        label = f"{spec.code} {spec.name} ({quarter_name(result.quarter)})"
+        fig = reported.figures
+        if (
+            spec.kind == Kind.RATIO
+            and not spec.may_exceed_100
+            and fig.numerator is not None
+            and fig.denominator is not None
+            and fig.numerator > fig.denominator
+        ):
+            findings.append(
+                Finding(
+                    Check.NUMERATOR_ABOVE,
+                    spec.code,
+                    f"{label}: pembilang {format_number(fig.numerator)} lebih besar dari "
+                    f"penyebut {format_number(fig.denominator)}",
+                )
+            )
+        shown = printed.get(spec.id)
+        if shown is None:
+            continue
+        for what, printed_value, computed in (
+            ("realisasi", shown.realisation, result.realisation.value),
+            ("capaian", shown.achievement, result.achievement.value),
+        ):
+            if printed_value is None or computed is None:
+                continue
+            if abs(round2(computed) - printed_value) > TOLERANCE:
+                findings.append(
+                    Finding(
+                        Check.PRINTED_MISMATCH,
+                        spec.code,
+                        f"{label}: {what} tercetak {format_number(printed_value)}, "
+                        f"dari angkanya {format_number(round2(computed))}",
+                    )
+                )
+    return findings
+
+
+def check_cumulative(
+    code: str, name: str, kind: str, series: Mapping[int, Figures]
+) -> list[Finding]:
+    """A cumulative "s.d. TW" figure that went down from one quarter to the next."""
+    if kind == Kind.VALUE:
+        return []  # a value or index may go either way
+    findings: list[Finding] = []
+    quarters = sorted(series)
+    for before, after in pairwise(quarters):
+        for part in ("numerator", "denominator", "value"):
+            old = getattr(series[before], part)
+            new = getattr(series[after], part)
+            if old is not None and new is not None and new < old:
+                findings.append(
+                    Finding(
+                        Check.CUMULATIVE_DOWN,
+                        code,
+                        f"{code} {name}: angka kumulatif {quarter_name(after)} "
+                        f"({format_number(new)}) lebih kecil dari {quarter_name(before)} "
+                        f"({format_number(old)})",
+                    )
+                )
+    return findings
+
+
+def check_pk_budget(
+    code: str, pk_budget: Decimal | None, line_code: str, line_name: str, ceiling: Decimal
+) -> list[Finding]:
+    """The PK's anggaran for an indicator against the pagu of the budget line it names."""
+    if pk_budget is None or pk_budget == ceiling:
+        return []
+    return [
+        Finding(
+            Check.PK_BUDGET,
+            code,
+            f"{code}: anggaran di PK {format_rupiah(pk_budget)} tidak sama dengan pagu "
+            f"{line_code} {line_name} {format_rupiah(ceiling)}",
+        )
+    ]
