@@ -14,12 +14,19 @@ from itertools import pairwise
 
 from sicapai.models.performance import Kind
 from sicapai.reports.capaian import Figures, absorption, round2
-from sicapai.reports.numbers import format_number, format_percent, format_rupiah
+from sicapai.reports.numbers import format_number, format_percent, format_rupiah, round_half_up
 from sicapai.reports.periods import quarter_name
 from sicapai.reports.summary import IndicatorResult
 
-# printed figures have two decimals; anything further apart than rounding is a slip
-TOLERANCE = Decimal("0.01")
+
+def differs_as_printed(printed: Decimal, computed: Decimal) -> bool:
+    """Whether a printed figure is not what its raw figures give at the printed precision.
+
+    "176" for 176.2 is fair rounding; "50,05" for 50.0567 (should be 50,06) and "101" for
+    101.52 are slips.
+    """
+    places = max(0, -printed.as_tuple().exponent)  # type: ignore[operator]
+    return round_half_up(computed, places) != printed
 
 
 class Check(StrEnum):
@@ -68,7 +75,7 @@ def check_budget(lines: list[BudgetFigures]) -> list[Finding]:
             )
         computed = absorption(line.spent, line.ceiling)
         if line.printed_absorption is not None and computed is not None:
-            if abs(round2(computed) - line.printed_absorption) > TOLERANCE:
+            if differs_as_printed(line.printed_absorption, computed):
                 findings.append(
                     Finding(
                         Check.PRINTED_MISMATCH,
@@ -147,13 +154,13 @@ def check_indicators(
         ):
             if printed_value is None or computed is None:
                 continue
-            if abs(round2(computed) - printed_value) > TOLERANCE:
+            if differs_as_printed(printed_value, computed):
                 findings.append(
                     Finding(
                         Check.PRINTED_MISMATCH,
                         spec.code,
                         f"{label}: {what} tercetak {format_number(printed_value)}, "
-                        f"dari angkanya {format_number(round2(computed))}",
+                        f"dari angkanya {format_number(round2(computed), 2)}",
                     )
                 )
     return findings

@@ -86,11 +86,12 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
     return buffer.getvalue()
 
 
-def _cell(value: Any) -> str:
+def _cell(key: str, value: Any) -> str:
     if value is None:
         return "-"
     if isinstance(value, Decimal):
-        return format_number(value)
+        # realisasi and capaian always show two decimals, as the report prints them
+        return format_number(value, 2 if key in ("realisasi", "capaian") else None)
     return str(value)
 
 
@@ -108,7 +109,7 @@ def to_table(rows: list[dict[str, Any]], *, width: int = 34) -> str:
     ]
     wrapped: list[list[list[str]]] = []
     for row in rows:
-        cells = [_cell(row[k]) for k in TABLE_KEYS]
+        cells = [_cell(k, row[k]) for k in TABLE_KEYS]
         wrapped.append(
             [textwrap.wrap(c, width) or [""] if i in (1, 2) else [c] for i, c in enumerate(cells)]
         )

@@ -1,0 +1,340 @@
+"""Runs one turn of a conversation: find the person, load their dialog state, let the flow
+act, store the new state, and hand back the replies — all in one database transaction.
+
+Database work is synchronous SQLModel, so a turn runs in a worker thread (`asyncio.to_thread`)
+and never blocks the event loop. Buttons carry `<dialog>:<version>:<action>`; the version is
+the person's dialog-state version, so a button from an older menu — even one sent before a
+restart — is recognised as stale and answered instead of acted on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlmodel import Session
+
+from sicapai.handlers import texts
+from sicapai.handlers.port import Button, Event, EventKind, Identity, Reply, StoredFile
+from sicapai.models.db import transaction
+from sicapai.models.operations import AuditLog, DialogState
+from sicapai.models.organisation import Organisation, Person
+from sicapai.models.people import identity_of, organisation_of
+from sicapai.models.types import utcnow
+
+log = logging.getLogger(__name__)
+
+CALLBACK_LIMIT = 64  # bytes Telegram allows in callback data
+MAX_FILE_BYTES = 20 * 1024 * 1024  # what a bot may download
+
+
+@dataclass
+class Draft:
+    """A reply being built; button actions are encoded once the turn's version is known."""
+
+    text: str
+    buttons: list[list[tuple[str, str, str]]] = field(default_factory=list)  # label, dialog, action
+
+
+@dataclass
+class Notice:
+    """A message for someone other than the person talking (a superior, the admin)."""
+
+    person_id: int
+    text: str
+
+
+class Turn:
+    """Everything a flow needs for one event: the session, the person, their state, a clock."""
+
+    def __init__(
+        self,
+        *,
+        session: Session,
+        identity: Identity,
+        event: Event,
+        person: Person | None,
+        state: DialogState | None,
+        now: datetime,
+        app: Conversations,
+    ) -> None:
+        self.session = session
+        self.identity = identity
+        self.event = event
+        self.person = person
+        self.state = state
+        self.now = now
+        self.app = app
+        self.drafts: list[Draft] = []
+        self.notices: list[Notice] = []
+        self.toast: str | None = None
+        self._changed = False
+        self._org: Organisation | None = None
+
+    # --- who -------------------------------------------------------------------------
+    @property
+    def person_id(self) -> int:
+        assert self.person is not None and self.person.id is not None
+        return self.person.id
+
+    @property
+    def organisation(self) -> Organisation | None:
+        if self._org is None and self.person is not None:
+            self._org = organisation_of(session=self.session, person_id=self.person_id)
+        return self._org
+
+    @property
+    def zone(self) -> ZoneInfo:
+        org = self.organisation
+        return ZoneInfo(org.timezone if org else self.app.default_timezone)
+
+    def local_now(self) -> datetime:
+        return self.now.astimezone(self.zone)
+
+    # --- state -----------------------------------------------------------------------
+    @property
+    def dialog(self) -> str | None:
+        return self.state.dialog if self.state else None
+
+    @property
+    def step(self) -> str | None:
+        return self.state.step if self.state else None
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return dict(self.state.data) if self.state and self.state.data else {}
+
+    def goto(self, dialog: str, step: str, **data: Any) -> None:
+        """Move to a step; `data` replaces the flow's data entirely."""
+        state = self._ensure_state()
+        state.dialog, state.step, state.data = dialog, step, data
+        self._changed = True
+
+    def set_step(self, step: str, **updates: Any) -> None:
+        """Move within the current flow, keeping its data (plus `updates`)."""
+        state = self._ensure_state()
+        merged = dict(state.data or {})
+        merged.update(updates)
+        state.step, state.data = step, merged
+        self._changed = True
+
+    def clear(self) -> None:
+        """Leave any flow."""
+        state = self._ensure_state()
+        state.dialog, state.step, state.data = None, None, {}
+        self._changed = True
+
+    def _ensure_state(self) -> DialogState:
+        if self.state is None:
+            self.state = DialogState(person_id=self.person_id, version=0, data={})
+        return self.state
+
+    # --- replies ---------------------------------------------------------------------
+    def say(
+        self,
+        text: str,
+        buttons: list[list[tuple[str, str]]] | None = None,
+        *,
+        dialog: str | None = None,
+    ) -> None:
+        """Queue an HTML message; buttons are (label, action) rows owned by `dialog`."""
+        owner = dialog or (self.state.dialog if self.state and self.state.dialog else "m")
+        rows = [[(label, owner, action) for label, action in row] for row in buttons or []]
+        self.drafts.append(Draft(text, rows))
+
+    def notify(self, person_id: int, text: str) -> None:
+        self.notices.append(Notice(person_id, text))
+
+    def audit(self, action: str, entity: str, entity_id: int | None, **detail: Any) -> None:
+        org = self.organisation
+        self.session.add(
+            AuditLog(
+                organisation_id=org.id if org else None,
+                at=self.now,
+                person_id=self.person.id if self.person else None,
+                action=action,
+                entity=entity,
+                entity_id=entity_id,
+                detail={k: _jsonable(v) for k, v in detail.items()},
+            )
+        )
+
+    # --- finishing -------------------------------------------------------------------
+    def finish(self) -> list[Reply]:
+        """Store the state (a new version if it changed) and encode every button."""
+        version = self.state.version if self.state else 0
+        if self.state is not None and self._changed:
+            self.state.version = version = version + 1
+            self.state.updated_at = self.now
+            self.session.add(self.state)
+        replies = []
+        for draft in self.drafts:
+            rows = [
+                [
+                    Button(label, encode_button(dialog, version, action))
+                    for label, dialog, action in row
+                ]
+                for row in draft.buttons
+            ]
+            replies.append(Reply(text=draft.text, buttons=rows))
+        if replies and self.toast:
+            replies[0].answer = self.toast
+        elif self.toast:
+            replies.append(Reply(answer=self.toast))
+        return replies
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def encode_button(dialog: str, version: int, action: str) -> str:
+    data = f"{dialog}:{version}:{action}"
+    if len(data.encode()) > CALLBACK_LIMIT:
+        raise ValueError(f"callback data too long: {data!r}")
+    return data
+
+
+def decode_button(data: str) -> tuple[str, int, str] | None:
+    """(dialog, version, action), or None for data we never made."""
+    parts = data.split(":", 2)
+    if len(parts) != 3 or not parts[1].isdigit():
+        return None
+    return parts[0], int(parts[1]), parts[2]
+
+
+class Flow(Protocol):
+    """What a conversation module offers the engine."""
+
+    CODE: str
+
+    def on_text(self, turn: Turn, text: str) -> None: ...
+
+    def on_press(self, turn: Turn, action: str) -> None: ...
+
+
+@dataclass
+class TurnResult:
+    replies: list[Reply]
+    notices: list[tuple[Identity | None, Reply]] = field(default_factory=list)
+
+
+class Conversations:
+    """The product's conversations, independent of any channel."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        files_dir: Path,
+        clock: Callable[[], datetime] = utcnow,
+        default_timezone: str = "Asia/Makassar",
+        bot_username: str | None = None,
+        year: int | None = None,
+    ) -> None:
+        self.engine = engine
+        self.files_dir = files_dir
+        self.clock = clock
+        self.default_timezone = default_timezone
+        self.bot_username = bot_username
+        self.year = year
+        from sicapai.handlers import router  # local: router imports flows that import us
+
+        self.router = router
+
+    async def handle(self, identity: Identity, event: Event) -> TurnResult:
+        """One turn; a file is downloaded only when the person's current step asks for one."""
+        if event.kind == EventKind.FILE and event.file is not None:
+            try:
+                wanted = await asyncio.to_thread(self._step_accepts_file, identity)
+            except (OperationalError, DBAPIError):
+                log.exception("database unavailable")
+                return TurnResult([Reply(texts.DATABASE_DOWN)])
+            if wanted:
+                stored = await self._download(event)
+                if isinstance(stored, Reply):
+                    return TurnResult([stored])
+                event = replace(event, stored=stored)
+        try:
+            return await asyncio.to_thread(self._turn, identity, event)
+        except (OperationalError, DBAPIError):
+            log.exception("database unavailable during a turn")
+            return TurnResult([Reply(texts.DATABASE_DOWN)])
+
+    def _step_accepts_file(self, identity: Identity) -> bool:
+        with Session(self.engine) as session:
+            chat = identity_of(
+                session=session, channel=identity.channel, external_id=identity.external_id
+            )
+            if chat is None:
+                return False
+            state = session.get(DialogState, chat.person_id)
+            return self.router.accepts_file(state)
+
+    async def _download(self, event: Event) -> StoredFile | Reply:
+        incoming = event.file
+        assert incoming is not None
+        if incoming.size is not None and incoming.size > MAX_FILE_BYTES:
+            return Reply(texts.FILE_TOO_BIG)
+        if not incoming.is_photo and (incoming.mime_type or "") not in texts.EVIDENCE_MIME_TYPES:
+            return Reply(texts.FILE_WRONG_TYPE)
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        suffix = Path(incoming.name).suffix.lower() or (".jpg" if incoming.is_photo else "")
+        target = self.files_dir / f"{utcnow():%Y%m%d%H%M%S}-{secrets.token_hex(6)}{suffix}"
+        try:
+            await incoming.download(target)
+        except Exception:  # the channel failed to deliver the file: say so, keep the step
+            log.exception("evidence download failed")
+            target.unlink(missing_ok=True)
+            return Reply(texts.FILE_DOWNLOAD_FAILED)
+        digest, size = await asyncio.to_thread(_checksum, target)
+        if size > MAX_FILE_BYTES:
+            target.unlink(missing_ok=True)
+            return Reply(texts.FILE_TOO_BIG)
+        return StoredFile(str(target), incoming.name, incoming.mime_type, size, digest)
+
+    def _turn(self, identity: Identity, event: Event) -> TurnResult:
+        with transaction(self.engine) as session:
+            chat = identity_of(
+                session=session, channel=identity.channel, external_id=identity.external_id
+            )
+            person = session.get(Person, chat.person_id) if chat else None
+            state = session.get(DialogState, person.id) if person and person.id else None
+            turn = Turn(
+                session=session,
+                identity=identity,
+                event=event,
+                person=person,
+                state=state,
+                now=self.clock(),
+                app=self,
+            )
+            self.router.dispatch(turn)
+            replies = turn.finish()
+            notices = [
+                (self.router.identity_for(session, n.person_id), Reply(n.text))
+                for n in turn.notices
+            ]
+            return TurnResult(replies, notices)
+
+
+def _checksum(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size

@@ -1,0 +1,91 @@
+"""The chat port: what a conversation receives and what it answers, whatever the channel.
+
+Flows never import `telegram`; the Telegram adapter, the terminal adapter and the tests all
+translate to and from these few types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who is talking, as a channel knows them."""
+
+    channel: str  # "telegram" | "terminal" | ...
+    external_id: str  # the channel's user id
+    chat_id: str  # where replies and reminders go
+    display_name: str = ""
+    private: bool = True  # False for group chats
+
+
+class EventKind(StrEnum):
+    TEXT = "text"
+    COMMAND = "command"
+    PRESS = "press"
+    FILE = "file"
+
+
+@dataclass(frozen=True)
+class IncomingFile:
+    """A file the person sent; `download` saves it to a path (only done when a step wants it)."""
+
+    name: str
+    mime_type: str | None
+    size: int | None
+    download: Callable[[Path], Awaitable[None]]
+    is_photo: bool = False
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A downloaded file, ready to be recorded as evidence."""
+
+    path: str
+    name: str
+    mime_type: str | None
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: EventKind
+    text: str = ""
+    command: str = ""  # without the slash, lower case
+    args: str = ""
+    data: str = ""  # callback data of a pressed button
+    file: IncomingFile | None = None
+    stored: StoredFile | None = None
+
+    @staticmethod
+    def from_text(text: str) -> Event:
+        """Text starting with "/" is a command ("/start abc" -> start, "abc")."""
+        stripped = text.strip()
+        if stripped.startswith("/") and len(stripped) > 1:
+            head, _, rest = stripped[1:].partition(" ")
+            name = head.split("@", 1)[0].lower()
+            return Event(EventKind.COMMAND, text=stripped, command=name, args=rest.strip())
+        return Event(EventKind.TEXT, text=text)
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    data: str  # callback data, at most 64 bytes
+
+
+@dataclass
+class Reply:
+    """One message to send: HTML text with optional buttons, or a photo/document."""
+
+    text: str = ""
+    buttons: list[list[Button]] = field(default_factory=list)
+    photo: bytes | None = None
+    document: bytes | None = None
+    filename: str | None = None
+    answer: str | None = None  # short notice for a pressed button (toast)

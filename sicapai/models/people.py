@@ -1,0 +1,173 @@
+"""People, positions and who may do what: the questions every conversation asks first."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from sicapai.models.organisation import (
+    AdminGrant,
+    ChatIdentity,
+    Delegation,
+    Holding,
+    Organisation,
+    Person,
+    Position,
+)
+from sicapai.models.types import utcnow
+
+ABBREVIATIONS = {
+    "kasi": "kepala seksi",
+    "kasie": "kepala seksi",
+    "kabid": "kepala bidang",
+    "kasubag": "kepala sub bagian",
+    "kasubbag": "kepala sub bagian",
+    "kasubbagian": "kepala sub bagian",
+    "sekdis": "sekretaris",
+    "kadis": "kepala dinas",
+    "subbag": "sub bagian",
+    "subbagian": "sub bagian",
+    "tk": "tenaga kerja",
+}
+
+
+def normalise_position_name(name: str) -> str:
+    """Lower case, abbreviations spelled out, '&' as 'dan', 'Plt' dropped, spaces collapsed.
+
+    So "Plt Kasubag Umum & Kepegawaian" and "kepala sub bagian umum dan kepegawaian" match.
+    """
+    text = name.lower().replace("&", " dan ").replace(".", " ").replace(",", " ")
+    text = text.replace("sub-bagian", "sub bagian").replace("subbagian", "sub bagian")
+    words = [w for w in re.split(r"\s+", text) if w and w not in {"plt", "plh"}]
+    expanded = " ".join(ABBREVIATIONS.get(w, w) for w in words)
+    return re.sub(r"\s+", " ", expanded).strip()
+
+
+@dataclass(frozen=True)
+class PositionMatch:
+    """The position a name means, or the close matches to offer instead."""
+
+    position: Position | None
+    suggestions: tuple[str, ...] = ()
+
+
+def find_position(*, session: Session, organisation_id: int, name: str) -> PositionMatch:
+    positions = session.exec(
+        select(Position).where(Position.organisation_id == organisation_id)
+    ).all()
+    wanted = normalise_position_name(name)
+    by_norm = {normalise_position_name(p.name): p for p in positions}
+    if wanted in by_norm:
+        return PositionMatch(by_norm[wanted])
+    close = difflib.get_close_matches(wanted, list(by_norm), n=5, cutoff=0.5)
+    contained = [n for n in by_norm if wanted and wanted in n and n not in close]
+    if len(contained) == 1 and not close:
+        return PositionMatch(by_norm[contained[0]])
+    names = tuple(by_norm[n].name for n in [*close, *contained][:5])
+    return PositionMatch(None, names)
+
+
+def identity_of(*, session: Session, channel: str, external_id: str) -> ChatIdentity | None:
+    return session.exec(
+        select(ChatIdentity).where(
+            ChatIdentity.channel == channel, ChatIdentity.external_id == external_id
+        )
+    ).first()
+
+
+def active_holdings(*, session: Session, person_id: int) -> Sequence[Holding]:
+    return session.exec(
+        select(Holding).where(Holding.person_id == person_id, col(Holding.ended_at).is_(None))
+    ).all()
+
+
+def held_positions(*, session: Session, person_id: int) -> list[tuple[Position, bool]]:
+    """The positions a person holds now, with whether each holding is acting (Plt)."""
+    holdings = active_holdings(session=session, person_id=person_id)
+    result = []
+    for holding in holdings:
+        position = session.get(Position, holding.position_id)
+        if position is not None:
+            result.append((position, holding.acting))
+    return sorted(result, key=lambda item: item[0].id or 0)
+
+
+def reporting_positions(*, session: Session, person_id: int) -> list[Position]:
+    """Positions whose figures this person may enter: held ones plus those delegated to them."""
+    held = [p for p, _ in held_positions(session=session, person_id=person_id)]
+    ids = {p.id for p in held}
+    delegated: list[Position] = []
+    if ids:
+        for delegation in session.exec(
+            select(Delegation).where(col(Delegation.delegate_id).in_(ids))
+        ):
+            if delegation.position_id not in ids:
+                position = session.get(Position, delegation.position_id)
+                if position is not None:
+                    delegated.append(position)
+                    ids.add(position.id)
+    return held + delegated
+
+
+def holders(*, session: Session, position_id: int) -> list[Person]:
+    """Active people holding a position now."""
+    rows = session.exec(
+        select(Person)
+        .join(Holding, col(Holding.person_id) == col(Person.id))
+        .where(
+            Holding.position_id == position_id,
+            col(Holding.ended_at).is_(None),
+            col(Person.active).is_(True),
+        )
+    ).all()
+    return list(rows)
+
+
+def is_admin(*, session: Session, person_id: int, organisation_id: int | None = None) -> bool:
+    statement = select(AdminGrant).where(
+        AdminGrant.person_id == person_id, col(AdminGrant.active).is_(True)
+    )
+    if organisation_id is not None:
+        statement = statement.where(AdminGrant.organisation_id == organisation_id)
+    return session.exec(statement).first() is not None
+
+
+def organisation_of(*, session: Session, person_id: int) -> Organisation | None:
+    """The office a person works for: through a held position, else an admin grant."""
+    for position, _ in held_positions(session=session, person_id=person_id):
+        return session.get(Organisation, position.organisation_id)
+    grant = session.exec(
+        select(AdminGrant).where(
+            AdminGrant.person_id == person_id, col(AdminGrant.active).is_(True)
+        )
+    ).first()
+    return session.get(Organisation, grant.organisation_id) if grant else None
+
+
+def bind_holding(
+    *, session: Session, person_id: int, position_id: int, acting: bool, now: datetime | None = None
+) -> Holding:
+    """Give a person a position in addition to what they already hold.
+
+    A position has one holder at a time: whoever held it before (definitive or Plt) loses it,
+    and with it the access to its indicators; their past reports stay theirs.
+    """
+    now = now or utcnow()
+    for other in session.exec(
+        select(Holding).where(Holding.position_id == position_id, col(Holding.ended_at).is_(None))
+    ):
+        if other.person_id == person_id:
+            other.acting = acting
+            session.add(other)
+            return other
+        other.ended_at = now
+        session.add(other)
+    holding = Holding(person_id=person_id, position_id=position_id, acting=acting, started_at=now)
+    session.add(holding)
+    session.flush()
+    return holding

@@ -1,0 +1,237 @@
+"""Reads and writes of the reporting flows: what a person owns, what they reported, saving.
+
+A save is append-only: a new `Revision` numbered after the current one, and the `Submission`
+slot points at it. The unique (submission, number) pair makes a duplicate save impossible
+even when two processes race.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlmodel import Session, col, select
+
+from sicapai.models.budget import BudgetLine, BudgetRealisation
+from sicapai.models.organisation import Organisation, Position
+from sicapai.models.people import reporting_positions
+from sicapai.models.performance import (
+    Evidence,
+    Indicator,
+    Period,
+    Revision,
+    Status,
+    Submission,
+)
+from sicapai.models.queries import years_with_pk
+from sicapai.models.seeding import ensure_periods
+from sicapai.reports.periods import open_quarters
+from sicapai.reports.periods import reporting_year as choose_year
+
+
+def reporting_year(
+    *, session: Session, organisation: Organisation, configured: int | None
+) -> int | None:
+    assert organisation.id is not None
+    return choose_year(configured, years_with_pk(session=session, organisation_id=organisation.id))
+
+
+def open_periods(
+    *, session: Session, organisation: Organisation, year: int, today: date
+) -> list[Period]:
+    """Periods a person may report for: ended unlocked quarters plus the running one."""
+    periods = ensure_periods(session, organisation, year)
+    locked = [q for q, p in periods.items() if p.locked]
+    return [periods[q] for q in open_quarters(year, today, locked)]
+
+
+def owned_indicators(*, session: Session, person_id: int, year: int) -> list[Indicator]:
+    """Indicators of every position the person holds or enters figures for, in code order."""
+    positions = reporting_positions(session=session, person_id=person_id)
+    ids = [p.id for p in positions]
+    if not ids:
+        return []
+    return list(
+        session.exec(
+            select(Indicator)
+            .where(col(Indicator.owner_position_id).in_(ids), Indicator.year == year)
+            .order_by(col(Indicator.code))
+        )
+    )
+
+
+def owned_budget_lines(*, session: Session, person_id: int, year: int) -> list[BudgetLine]:
+    """Sub kegiatan lines whose realisation this person reports (their positions' duty)."""
+    positions: list[Position] = reporting_positions(session=session, person_id=person_id)
+    ids = [p.id for p in positions]
+    if not ids:
+        return []
+    return list(
+        session.exec(
+            select(BudgetLine)
+            .where(
+                col(BudgetLine.owner_position_id).in_(ids),
+                BudgetLine.year == year,
+                BudgetLine.kind == "subkegiatan",
+            )
+            .order_by(col(BudgetLine.sort_order))
+        )
+    )
+
+
+def submission_of(*, session: Session, indicator_id: int, period_id: int) -> Submission | None:
+    return session.exec(
+        select(Submission).where(
+            Submission.indicator_id == indicator_id, Submission.period_id == period_id
+        )
+    ).first()
+
+
+def current_revision(*, session: Session, submission: Submission | None) -> Revision | None:
+    if submission is None or submission.current_revision == 0:
+        return None
+    return session.exec(
+        select(Revision).where(
+            Revision.submission_id == submission.id,
+            Revision.number == submission.current_revision,
+        )
+    ).first()
+
+
+def revision_for(*, session: Session, indicator_id: int, period: Period) -> Revision | None:
+    assert period.id is not None
+    return current_revision(
+        session=session,
+        submission=submission_of(session=session, indicator_id=indicator_id, period_id=period.id),
+    )
+
+
+def previous_period(*, session: Session, period: Period) -> Period | None:
+    """The quarter before, in the same year (cumulative figures restart each year)."""
+    if period.quarter == 1:
+        return None
+    return session.exec(
+        select(Period).where(
+            Period.organisation_id == period.organisation_id,
+            Period.year == period.year,
+            Period.quarter == period.quarter - 1,
+        )
+    ).first()
+
+
+@dataclass(frozen=True)
+class NewRevision:
+    """What a person confirmed; everything a revision stores besides who and when."""
+
+    numerator: Decimal | None
+    denominator: Decimal | None
+    value: Decimal | None
+    realisation: Decimal | None
+    achievement: Decimal | None
+    kendala: str | None = None
+    faktor_pendorong: str | None = None
+    upaya_perbaikan: str | None = None
+    reason: str | None = None
+
+
+def save_revision(
+    *,
+    session: Session,
+    indicator: Indicator,
+    period: Period,
+    person_id: int,
+    figures: NewRevision,
+    evidence: list[dict[str, object]],
+    now: datetime,
+) -> tuple[Submission, Revision]:
+    """Append a revision (number current + 1) and point the submission at it."""
+    assert indicator.id is not None and period.id is not None
+    submission = submission_of(session=session, indicator_id=indicator.id, period_id=period.id)
+    if submission is None:
+        submission = Submission(indicator_id=indicator.id, period_id=period.id)
+        session.add(submission)
+        session.flush()
+    number = submission.current_revision + 1
+    revision = Revision(
+        submission_id=submission.id,  # type: ignore[arg-type]
+        number=number,
+        numerator=figures.numerator,
+        denominator=figures.denominator,
+        value=figures.value,
+        realisation=figures.realisation,
+        achievement=figures.achievement,
+        kendala=figures.kendala,
+        faktor_pendorong=figures.faktor_pendorong,
+        upaya_perbaikan=figures.upaya_perbaikan,
+        reason=figures.reason,
+        status=Status.SENT,
+        person_id=person_id,
+        source="chat",
+        created_at=now,
+    )
+    session.add(revision)
+    submission.current_revision = number
+    submission.status = Status.SENT
+    submission.updated_at = now
+    session.add(submission)
+    for item in evidence:
+        session.add(
+            Evidence(
+                submission_id=submission.id,  # type: ignore[arg-type]
+                revision_number=number,
+                path=str(item["path"]),
+                filename=str(item["name"]),
+                mime_type=item.get("mime_type"),  # type: ignore[arg-type]
+                size=int(item["size"]),  # type: ignore[call-overload]
+                sha256=str(item["sha256"]),
+                person_id=person_id,
+                created_at=now,
+            )
+        )
+    session.flush()
+    return submission, revision
+
+
+def evidence_count(*, session: Session, submission_id: int) -> int:
+    return len(
+        session.exec(select(Evidence.id).where(Evidence.submission_id == submission_id)).all()
+    )
+
+
+def current_budget(*, session: Session, line_id: int, period_id: int) -> BudgetRealisation | None:
+    return session.exec(
+        select(BudgetRealisation)
+        .where(
+            BudgetRealisation.budget_line_id == line_id,
+            BudgetRealisation.period_id == period_id,
+        )
+        .order_by(col(BudgetRealisation.number).desc())
+    ).first()
+
+
+def save_budget(
+    *,
+    session: Session,
+    line: BudgetLine,
+    period: Period,
+    person_id: int,
+    amount: Decimal,
+    reason: str | None,
+    now: datetime,
+) -> BudgetRealisation:
+    assert line.id is not None and period.id is not None
+    previous = current_budget(session=session, line_id=line.id, period_id=period.id)
+    row = BudgetRealisation(
+        budget_line_id=line.id,
+        period_id=period.id,
+        number=(previous.number + 1) if previous else 1,
+        amount=amount,
+        reason=reason,
+        person_id=person_id,
+        source="chat",
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return row
