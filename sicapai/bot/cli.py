@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
+from sicapai.bot.commands_chat import add_commands
 from sicapai.bot.runtime import UserError, describe_connection_error, open_engine
 from sicapai.bot.settings import Settings
 from sicapai.models.consistency import find_problems
@@ -194,6 +195,8 @@ def build_parser() -> Parser:
         "--ketat", action="store_true", help="keluar dengan status 1 bila ada temuan"
     )
     periksa.set_defaults(handler=cmd_periksa)
+
+    add_commands(sub)
     return parser
 
 
@@ -216,6 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DBAPIError as exc:
         return _fail(f"kesalahan basis data: {describe_connection_error(exc)}")
     except KeyboardInterrupt:
+        print(file=sys.stderr)
         return 130
 
 

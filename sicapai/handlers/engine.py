@@ -251,8 +251,11 @@ class Conversations:
         self.bot_username = bot_username
         self.year = year
         from sicapai.handlers import router  # local: router imports flows that import us
+        from sicapai.handlers.registrasi import AttemptLimiter
 
         self.router = router
+        self.invite_attempts = AttemptLimiter()
+        self.groups_told: set[str] = set()
 
     async def handle(self, identity: Identity, event: Event) -> TurnResult:
         """One turn; a file is downloaded only when the person's current step asks for one."""
@@ -272,6 +275,16 @@ class Conversations:
         except (OperationalError, DBAPIError):
             log.exception("database unavailable during a turn")
             return TurnResult([Reply(texts.DATABASE_DOWN)])
+
+    def expects_menu_choice(self, identity: Identity) -> bool:
+        """Whether the person's current step waits for a button rather than typed input."""
+        with Session(self.engine) as session:
+            chat = identity_of(
+                session=session, channel=identity.channel, external_id=identity.external_id
+            )
+            if chat is None:
+                return True
+            return not self.router.expects_typing(session.get(DialogState, chat.person_id))
 
     def _step_accepts_file(self, identity: Identity) -> bool:
         with Session(self.engine) as session:

@@ -1,0 +1,194 @@
+"""CLI commands that start a channel: `run` (Telegram), `chat` and `demo` (terminal),
+and `undang`, which makes the invite codes people register with.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import tempfile
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from sicapai.bot.logs import setup_logging
+from sicapai.bot.runtime import UserError, open_engine
+from sicapai.bot.settings import Settings
+from sicapai.bot.terminal import CHANNEL as TERMINAL
+from sicapai.bot.terminal import TerminalChannel
+from sicapai.handlers.engine import Conversations
+from sicapai.handlers.port import Identity
+from sicapai.models.db import make_engine, transaction
+from sicapai.models.invites import INVITE_LIFETIME, create_invite
+from sicapai.models.migrate import upgrade
+from sicapai.models.organisation import ChatIdentity, Person, Position
+from sicapai.models.people import bind_holding, find_position, holders
+from sicapai.models.queries import resolve_organisation
+from sicapai.models.seeding import DEMO_FILE, MASTER_FILE, bundled_path, load_demo, load_master
+from sicapai.models.types import utcnow
+
+DEMO_POSITION = "Kasi Penempatan Tenaga Kerja"
+
+log = logging.getLogger(__name__)
+
+
+def _position(session: Session, organisation_id: int, name: str) -> Position:
+    match = find_position(session=session, organisation_id=organisation_id, name=name)
+    if match.position is None:
+        hint = "; ".join(match.suggestions) if match.suggestions else "tidak ada yang mirip"
+        raise UserError(f"jabatan {name!r} tidak dikenal (yang mirip: {hint})")
+    return match.position
+
+
+def cmd_undang(args: argparse.Namespace, settings: Settings) -> int:
+    if not args.admin and not args.jabatan:
+        raise UserError('sebutkan --jabatan "NAMA JABATAN" atau --admin')
+    engine = open_engine(settings.database_url)
+    try:
+        with transaction(engine) as session:
+            org = resolve_organisation(session=session, code=args.organisasi)
+            assert org.id is not None
+            position = _position(session, org.id, args.jabatan) if args.jabatan else None
+            code = create_invite(
+                session=session,
+                organisation_id=org.id,
+                position_id=position.id if position else None,
+                admin=args.admin,
+                acting=args.plt,
+                now=utcnow(),
+            )
+            role = ("Plt " if args.plt else "") + position.name if position else "admin"
+    finally:
+        engine.dispose()
+    days = INVITE_LIFETIME.days
+    print(f"Kode undangan untuk {role} (sekali pakai, berlaku {days} hari):")
+    if settings.telegram_bot_username:
+        print(f"https://t.me/{settings.telegram_bot_username}?start={code}")
+    print(code)
+    return 0
+
+
+def terminal_identity(
+    engine: Engine, organisation: str | None, position_name: str
+) -> tuple[Identity, str]:
+    """The identity of the person holding the position, creating one if nobody does yet."""
+    with transaction(engine) as session:
+        org = resolve_organisation(session=session, code=organisation)
+        assert org.id is not None
+        position = _position(session, org.id, position_name)
+        assert position.id is not None
+        people = holders(session=session, position_id=position.id)
+        if people:
+            person = people[0]
+        else:
+            person = Person(name=f"Pemegang {position.name}")
+            session.add(person)
+            session.flush()
+            assert person.id is not None
+            bind_holding(
+                session=session, person_id=person.id, position_id=position.id, acting=False
+            )
+        external = f"person-{person.id}"
+        chat = session.query(ChatIdentity).filter_by(channel=TERMINAL, external_id=external).first()
+        if chat is None:
+            session.add(
+                ChatIdentity(
+                    person_id=person.id,  # type: ignore[arg-type]
+                    channel=TERMINAL,
+                    external_id=external,
+                    chat_id=external,
+                    display_name=person.name,
+                )
+            )
+        return Identity(TERMINAL, external, external, person.name), position.name
+
+
+def _conversations(
+    engine: Engine, settings: Settings, files_dir: Path | None = None
+) -> Conversations:
+    return Conversations(
+        engine,
+        files_dir=files_dir or settings.sicapai_files_dir,
+        default_timezone=settings.sicapai_tz,
+        bot_username=settings.telegram_bot_username,
+        year=settings.sicapai_tahun,
+    )
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    engine = open_engine(settings.database_url)
+    try:
+        identity, name = terminal_identity(engine, args.organisasi, args.jabatan)
+        channel = TerminalChannel(_conversations(engine, settings), identity)
+        asyncio.run(channel.run(name))
+    finally:
+        engine.dispose()
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    """A fresh SQLite database of its own with the bundled 2025 data, then the terminal chat."""
+    with tempfile.TemporaryDirectory(prefix="sicapai-demo-") as folder:
+        url = f"sqlite:///{Path(folder) / 'demo.db'}"
+        engine = make_engine(url)
+        try:
+            upgrade(engine, url)
+            with transaction(engine) as session:
+                load_master(session, bundled_path(MASTER_FILE))
+                load_demo(session, bundled_path(DEMO_FILE), resolve_organisation(session=session))
+            print("Basis data demo dibuat dengan data Disnakertrans Kabupaten Banjar 2025.")
+            identity, name = terminal_identity(engine, None, args.jabatan)
+            conversations = _conversations(engine, settings, Path(folder) / "bukti")
+            asyncio.run(TerminalChannel(conversations, identity).run(name))
+        finally:
+            engine.dispose()
+    return 0
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    token = settings.token
+    if not token:
+        raise UserError(
+            "TELEGRAM_BOT_TOKEN belum diisi; isi di .env atau lingkungan (untuk mencoba tanpa "
+            "token: sicapai demo)"
+        )
+    setup_logging(token, verbose=args.verbose)
+    engine = open_engine(settings.database_url)
+    from sicapai.bot.telegram import build_application  # heavy import: only when running
+
+    application = build_application(
+        _conversations(engine, settings),
+        token=token,
+        base_url=settings.telegram_base_url,
+    )
+    log.info("SiCapai berjalan (polling); hentikan dengan Ctrl-C")
+    try:
+        application.run_polling(
+            allowed_updates=["message", "callback_query"], drop_pending_updates=False
+        )
+    finally:
+        engine.dispose()
+    return 0
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    undang = sub.add_parser("undang", help="buat kode undangan sekali pakai")
+    who = undang.add_mutually_exclusive_group()
+    who.add_argument("--jabatan", help='nama jabatan, mis. "Kasi Penempatan Tenaga Kerja"')
+    who.add_argument("--admin", action="store_true", help="undangan untuk peran admin")
+    undang.add_argument("--plt", action="store_true", help="pemegang jabatan berstatus Plt")
+    undang.set_defaults(handler=cmd_undang)
+
+    chat = sub.add_parser("chat", help="percakapan di terminal sebagai pemegang jabatan")
+    chat.add_argument("--jabatan", required=True)
+    chat.set_defaults(handler=cmd_chat)
+
+    demo = sub.add_parser("demo", help="coba SiCapai di terminal dengan data contoh 2025")
+    demo.add_argument("--jabatan", default=DEMO_POSITION)
+    demo.set_defaults(handler=cmd_demo)
+
+    run = sub.add_parser("run", help="jalankan bot Telegram (polling)")
+    run.add_argument("--verbose", action="store_true")
+    run.set_defaults(handler=cmd_run)

@@ -1,0 +1,218 @@
+"""The Telegram channel: a python-telegram-bot `Application` that plays the conversations.
+
+One `TypeHandler` turns every update into a port `Event`; the replies come back as port
+`Reply` objects and are sent here. Per-person order comes from `PerPersonUpdateProcessor`;
+nothing about a dialog is kept in memory (no ConversationHandler, no PTB persistence).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable
+from pathlib import Path
+from typing import Any
+
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Update,
+)
+from telegram.constants import ChatType, ParseMode
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseUpdateProcessor,
+    ContextTypes,
+    Defaults,
+    TypeHandler,
+)
+
+from sicapai.handlers.engine import Conversations
+from sicapai.handlers.port import Event, EventKind, Identity, IncomingFile, Reply
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+COMMANDS = [
+    ("lapor", "Laporkan realisasi indikator kinerja"),
+    ("anggaran", "Laporkan realisasi anggaran"),
+    ("batal", "Hentikan proses yang sedang berjalan"),
+    ("bantuan", "Daftar perintah dan cara menulis angka"),
+]
+
+
+class PerPersonUpdateProcessor(BaseUpdateProcessor):
+    """Updates of one person run one after another; different people run concurrently."""
+
+    def __init__(self, max_concurrent_updates: int = 64) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, asyncio.Lock] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        user = update.effective_user if isinstance(update, Update) else None
+        if user is None:
+            await coroutine
+            return
+        lock = self._locks.setdefault(user.id, asyncio.Lock())
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            if not lock.locked() and not lock._waiters:  # type: ignore[attr-defined]
+                self._locks.pop(user.id, None)
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        self._locks.clear()
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
+            for row in reply.buttons
+        ]
+    )
+
+
+def event_from(update: Update) -> Event | None:
+    """The port event for an update, or None for updates the product ignores."""
+    if update.callback_query is not None:
+        return Event(EventKind.PRESS, data=update.callback_query.data or "")
+    message = update.message
+    if message is None:
+        return None
+    if message.document is not None:
+        document = message.document
+
+        async def fetch_document(path: Path) -> None:
+            file = await document.get_file()
+            await file.download_to_drive(path)
+
+        return Event(
+            EventKind.FILE,
+            file=IncomingFile(
+                name=document.file_name or "berkas",
+                mime_type=document.mime_type,
+                size=document.file_size,
+                download=fetch_document,
+            ),
+        )
+    if message.photo:
+        photo = message.photo[-1]  # the largest size Telegram offers
+
+        async def fetch_photo(path: Path) -> None:
+            file = await photo.get_file()
+            await file.download_to_drive(path)
+
+        return Event(
+            EventKind.FILE,
+            file=IncomingFile(
+                name=f"foto-{photo.file_unique_id}.jpg",
+                mime_type="image/jpeg",
+                size=photo.file_size,
+                download=fetch_photo,
+                is_photo=True,
+            ),
+        )
+    if message.text is not None:
+        return Event.from_text(message.text)
+    return Event(EventKind.TEXT, text="")
+
+
+class TelegramChannel:
+    """Wires the conversations to a PTB Application."""
+
+    def __init__(self, conversations: Conversations) -> None:
+        self.conversations = conversations
+
+    async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        user, chat = update.effective_user, update.effective_chat
+        if user is None or chat is None or user.is_bot:
+            return
+        event = event_from(update)
+        if event is None:
+            return
+        identity = Identity(
+            channel=CHANNEL,
+            external_id=str(user.id),
+            chat_id=str(chat.id),
+            display_name=user.full_name,
+            private=chat.type == ChatType.PRIVATE,
+        )
+        result = await self.conversations.handle(identity, event)
+        if update.callback_query is not None:
+            toast = next((r.answer for r in result.replies if r.answer), None)
+            try:
+                await update.callback_query.answer(toast)
+            except TelegramError:
+                log.warning("could not answer a callback query")
+        for reply in result.replies:
+            await self.send(context.bot, chat.id, reply)
+        for target, reply in result.notices:
+            if target is not None and target.channel == CHANNEL:
+                await self.send(context.bot, int(target.chat_id), reply)
+
+    async def send(self, bot: Any, chat_id: int, reply: Reply) -> None:
+        try:
+            if reply.photo is not None:
+                await bot.send_photo(
+                    chat_id, reply.photo, caption=reply.text or None, reply_markup=keyboard(reply)
+                )
+            elif reply.document is not None:
+                await bot.send_document(
+                    chat_id,
+                    reply.document,
+                    filename=reply.filename,
+                    caption=reply.text or None,
+                    reply_markup=keyboard(reply),
+                )
+            elif reply.text:
+                await bot.send_message(chat_id, reply.text, reply_markup=keyboard(reply))
+        except Forbidden:
+            log.warning("chat %s blocked the bot", chat_id)
+
+
+async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log with context (never the token) and keep the bot running."""
+    log.error(
+        "error while handling an update: %s", type(context.error).__name__, exc_info=context.error
+    )
+
+
+async def register_commands(application: Application) -> None:  # type: ignore[type-arg]
+    await application.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
+
+
+def build_application(
+    conversations: Conversations,
+    *,
+    token: str,
+    base_url: str,
+    base_file_url: str | None = None,
+    rate_limit_retries: int = 3,
+) -> Application:  # type: ignore[type-arg]
+    """A polling Application against the given Bot API (Telegram, self-hosted, or a stand-in)."""
+    channel = TelegramChannel(conversations)
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(base_url)
+        .base_file_url(base_file_url or base_url.replace("/bot", "/file/bot"))
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .rate_limiter(AIORateLimiter(max_retries=rate_limit_retries))
+        .concurrent_updates(PerPersonUpdateProcessor())
+        .post_init(register_commands)
+    )
+    application = builder.build()
+    application.add_handler(TypeHandler(Update, channel.on_update))
+    application.add_error_handler(error_handler)
+    return application

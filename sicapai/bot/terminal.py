@@ -1,0 +1,152 @@
+"""The terminal channel: the same conversations, typed in a terminal.
+
+Buttons are shown as numbered choices: type the number (or `#N`) to press one, `/berkas PATH`
+to send a file. Photos and documents the bot sends are saved as files and their paths printed.
+Ends cleanly at end of input, whether stdin is a terminal, a pipe, or closed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import mimetypes
+import re
+import shutil
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from sicapai.handlers.engine import Conversations
+from sicapai.handlers.port import Button, Event, EventKind, Identity, IncomingFile, Reply
+
+CHANNEL = "terminal"
+TAG = re.compile(r"<[^>]+>")
+
+INTRO = (
+    "SiCapai — chat di terminal sebagai {who}.\n"
+    "Ketik /bantuan untuk daftar perintah, /lapor untuk melapor. Tombol ditampilkan sebagai\n"
+    "[1], [2], …: ketik nomornya (atau #1) untuk memilih. /berkas PATH mengirim berkas.\n"
+    "Akhiri dengan Ctrl-D.\n"
+)
+
+
+def plain(text: str) -> str:
+    """HTML for Telegram, as plain terminal text."""
+    return html.unescape(TAG.sub("", text))
+
+
+class TerminalChannel:
+    def __init__(
+        self,
+        conversations: Conversations,
+        identity: Identity,
+        *,
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
+        output_dir: Path | None = None,
+    ) -> None:
+        self.conversations = conversations
+        self.identity = identity
+        self.stdin = stdin or sys.stdin
+        self.stdout = stdout or sys.stdout
+        self.output_dir = output_dir or Path("sicapai-keluaran")
+        self.buttons: list[Button] = []
+        self._saved = 0
+
+    def write(self, text: str) -> None:
+        self.stdout.write(text)
+        self.stdout.flush()
+
+    async def run(self, who: str) -> None:
+        self.write(INTRO.format(who=who))
+        while True:
+            self.write("> ")
+            line = await asyncio.to_thread(self._readline)
+            if line is None:
+                self.write("\nSampai jumpa.\n")
+                return
+            line = line.strip()
+            if not self._interactive():
+                self.write(line + "\n")  # piped input is not echoed: show what was "typed"
+            if not line:
+                continue
+            event = self.event_for(line)
+            if event is None:
+                continue
+            result = await self.conversations.handle(self.identity, event)
+            self.show(result.replies)
+
+    def _interactive(self) -> bool:
+        try:
+            return self.stdin.isatty()
+        except (OSError, ValueError):
+            return False
+
+    def _readline(self) -> str | None:
+        try:
+            line = self.stdin.readline()
+        except (OSError, ValueError):  # closed or unreadable stdin ends the chat
+            return None
+        return line if line else None
+
+    def event_for(self, line: str) -> Event | None:
+        choice = line[1:] if line.startswith("#") else line
+        if choice.isdigit() and self.buttons and (line.startswith("#") or self._menu_only()):
+            index = int(choice) - 1
+            if 0 <= index < len(self.buttons):
+                return Event(EventKind.PRESS, data=self.buttons[index].data)
+            self.write(f"Pilihan {choice} tidak ada. Pilih 1 sampai {len(self.buttons)}.\n")
+            return None
+        if line.startswith("/berkas"):
+            return self.file_event(line[len("/berkas") :].strip())
+        return Event.from_text(line)
+
+    def _menu_only(self) -> bool:
+        """A bare number presses a button unless the bot is asking for a typed figure."""
+        return self.conversations.expects_menu_choice(self.identity)
+
+    def file_event(self, raw: str) -> Event | None:
+        path = Path(raw).expanduser()
+        if not raw or not path.is_file():
+            self.write("Berkas tidak ditemukan. Contoh: /berkas /home/saya/bukti.pdf\n")
+            return None
+        mime = mimetypes.guess_type(path.name)[0]
+
+        async def copy(target: Path) -> None:
+            await asyncio.to_thread(shutil.copyfile, path, target)
+
+        return Event(
+            EventKind.FILE,
+            file=IncomingFile(
+                name=path.name,
+                mime_type=mime,
+                size=path.stat().st_size,
+                download=copy,
+                is_photo=bool(mime and mime.startswith("image/")),
+            ),
+        )
+
+    def show(self, replies: list[Reply]) -> None:
+        numbered: list[Button] = []
+        for reply in replies:
+            if reply.photo is not None or reply.document is not None:
+                self.write(f"[berkas disimpan: {self.save(reply)}]\n")
+            if reply.text:
+                self.write(plain(reply.text) + "\n")
+            elif reply.answer:
+                self.write(plain(reply.answer) + "\n")
+            for row in reply.buttons:
+                for button in row:
+                    numbered.append(button)
+                    self.write(f"  [{len(numbered)}] {button.label}\n")
+            self.write("\n")
+        if numbered or replies:
+            self.buttons = numbered
+
+    def save(self, reply: Reply) -> Path:
+        self.output_dir.mkdir(parents=True, exist_ok=True)
+        self._saved += 1
+        name = reply.filename or ("grafik.png" if reply.photo is not None else "berkas")
+        target = self.output_dir / f"{self._saved:02d}-{name}"
+        target.write_bytes(reply.photo if reply.photo is not None else reply.document or b"")
+        return target.resolve()

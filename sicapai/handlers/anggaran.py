@@ -1,0 +1,352 @@
+"""`/anggaran`: the finance subsection reports each sub kegiatan's cumulative spending.
+
+Choose a line → see its pagu and last quarter's figure → type the rupiah amount → warnings
+(above pagu, lower than last quarter) → the reason, for a correction → preview with serapan
+→ Simpan appends a new realisation number.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sicapai.handlers import texts
+from sicapai.handlers.engine import Turn
+from sicapai.handlers.port import StoredFile
+from sicapai.handlers.texts import anggaran as t
+from sicapai.handlers.texts import lapor as lt
+from sicapai.models.budget import BudgetLine
+from sicapai.models.performance import Period
+from sicapai.models.reporting import (
+    current_budget,
+    open_periods,
+    owned_budget_lines,
+    previous_period,
+    reporting_year,
+    save_budget,
+)
+from sicapai.reports.capaian import absorption
+from sicapai.reports.dates import local_datetime
+from sicapai.reports.numbers import Field, format_percent, format_rupiah, parse_number
+from sicapai.reports.periods import default_quarter, quarter_name
+
+CODE = "ag"
+PAGE_SIZE = 8
+FIGURE_STEPS = frozenset({"jumlah"})
+
+
+def accepts_file(step: str | None) -> bool:
+    return False
+
+
+def _lines(turn: Turn, year: int) -> list[BudgetLine]:
+    return owned_budget_lines(session=turn.session, person_id=turn.person_id, year=year)
+
+
+def start(turn: Turn, args: str = "") -> None:
+    org = turn.organisation
+    year = (
+        reporting_year(session=turn.session, organisation=org, configured=turn.app.year)
+        if org
+        else None
+    )
+    if org is None or year is None or not _lines(turn, year):
+        turn.say(t.NO_DUTY)
+        return
+    periods = open_periods(
+        session=turn.session, organisation=org, year=year, today=turn.local_now().date()
+    )
+    if not periods:
+        turn.say(lt.NO_OPEN_PERIOD)
+        return
+    locked = [q for q in (1, 2, 3, 4) if q not in {p.quarter for p in periods}]
+    quarter = default_quarter(year, turn.local_now().date(), locked) or periods[-1].quarter
+    chosen = next((p for p in periods if p.quarter == quarter), periods[-1])
+    turn.goto(CODE, "pilih", period_id=chosen.id, page=0)
+    show_list(turn)
+
+
+def _period(turn: Turn) -> Period:
+    period = turn.session.get(Period, turn.data.get("period_id"))
+    assert period is not None
+    return period
+
+
+def _line(turn: Turn) -> BudgetLine | None:
+    line_id = turn.data.get("line_id")
+    return turn.session.get(BudgetLine, line_id) if line_id else None
+
+
+def show_list(turn: Turn) -> None:
+    period = _period(turn)
+    lines = _lines(turn, period.year)
+    pages = max(1, -(-len(lines) // PAGE_SIZE))
+    page = min(int(turn.data.get("page", 0)), pages - 1)
+    text_lines, buttons = [], []
+    for line in lines[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:
+        assert line.id is not None and period.id is not None
+        current = current_budget(session=turn.session, line_id=line.id, period_id=period.id)
+        if current is None:
+            note, mark = "belum dilaporkan", "⏳"
+        else:
+            rate = absorption(current.amount, line.ceiling)
+            note = f"{format_rupiah(current.amount)}" + (
+                f" ({format_percent(rate)})" if rate is not None else ""
+            )
+            mark = "✅"
+        text_lines.append(f"{mark} <b>{texts.esc(line.code)}</b> {texts.esc(line.name)} — {note}")
+        buttons.append([(f"{mark} {line.code} {_short(line.name, 28)}", f"l:{line.id}")])
+    nav = []
+    if page > 0:
+        nav.append((lt.BTN_PREV_PAGE, f"pg:{page - 1}"))
+    if page < pages - 1:
+        nav.append((lt.BTN_NEXT_PAGE, f"pg:{page + 1}"))
+    if nav:
+        buttons.append(nav)
+    turn.say(
+        t.line_list(lt.period_label(period.year, period.quarter), text_lines, page, pages), buttons
+    )
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def choose_line(turn: Turn, line_id: int) -> None:
+    period = _period(turn)
+    lines = {line.id: line for line in _lines(turn, period.year)}
+    line = lines.get(line_id)
+    if line is None:
+        turn.say(t.NOT_YOURS)
+        return
+    assert period.id is not None
+    current = current_budget(session=turn.session, line_id=line_id, period_id=period.id)
+    before = previous_period(session=turn.session, period=period)
+    prev = (
+        current_budget(session=turn.session, line_id=line_id, period_id=before.id)
+        if before and before.id
+        else None
+    )
+    turn.set_step(
+        "jumlah",
+        line_id=line_id,
+        correction=current is not None,
+        old=format_rupiah(current.amount) if current else None,
+        amount=None,
+        reason=None,
+        over_ok=False,
+    )
+    turn.say(
+        t.intro(
+            line.code,
+            line.name,
+            lt.period_label(period.year, period.quarter),
+            format_rupiah(line.ceiling),
+            format_rupiah(prev.amount) if prev else None,
+            format_rupiah(current.amount) if current else None,
+        ),
+        [[(lt.BTN_BACK, "daftar")]],
+    )
+
+
+def on_amount(turn: Turn, text: str) -> None:
+    parsed = parse_number(text, field=Field.RUPIAH)
+    if parsed.value is None:
+        turn.say(texts.esc(parsed.error or "Angka tidak dikenali."))
+        return
+    if parsed.value < 0:
+        turn.say(lt.NEGATIVE)
+        return
+    turn.set_step("cek", amount=str(parsed.value))
+    checks(turn)
+
+
+def checks(turn: Turn) -> None:
+    line, period = _line(turn), _period(turn)
+    assert line is not None and line.id is not None
+    amount = Decimal(turn.data["amount"])
+    before = previous_period(session=turn.session, period=period)
+    prev = (
+        current_budget(session=turn.session, line_id=line.id, period_id=before.id)
+        if before and before.id
+        else None
+    )
+    if prev is not None and amount < prev.amount and not turn.data.get("lower_reason"):
+        turn.set_step("turun")
+        turn.say(
+            t.lower_than_before(
+                quarter_name(before.quarter),  # type: ignore[union-attr]
+                format_rupiah(prev.amount),
+                format_rupiah(amount),
+            ),
+            [[(t.BTN_CONFIRM_LOWER, "ok_turun"), (lt.BTN_REDO, "ulang")]],
+        )
+        return
+    if amount > line.ceiling and not turn.data.get("over_ok"):
+        turn.set_step("lebih")
+        turn.say(
+            t.over_ceiling(format_rupiah(amount), format_rupiah(line.ceiling)),
+            [[(t.BTN_CONFIRM_OVER, "ok_lebih"), (lt.BTN_REDO, "ulang")]],
+        )
+        return
+    if turn.data.get("correction") and not turn.data.get("reason"):
+        turn.set_step("alasan")
+        turn.say(t.ASK_REASON)
+        return
+    show_preview(turn)
+
+
+def show_preview(turn: Turn) -> None:
+    line, period = _line(turn), _period(turn)
+    assert line is not None
+    amount = Decimal(turn.data["amount"])
+    rate = absorption(amount, line.ceiling)
+    warnings = []
+    if amount > line.ceiling:
+        warnings.append("⚠️ Realisasi melebihi pagu.")
+    reason = "; ".join(r for r in (turn.data.get("reason"), turn.data.get("lower_reason")) if r)
+    turn.set_step("pratinjau")
+    turn.say(
+        t.preview(
+            line.code,
+            line.name,
+            lt.period_label(period.year, period.quarter),
+            format_rupiah(amount),
+            format_rupiah(line.ceiling),
+            format_percent(rate) if rate is not None else "-",
+            warnings,
+            reason or None,
+        ),
+        [[(lt.BTN_SAVE, "simpan"), (lt.BTN_REDO, "ulang")], [(lt.BTN_CANCEL, "batal")]],
+    )
+
+
+def save(turn: Turn) -> None:
+    line, period = _line(turn), _period(turn)
+    assert line is not None
+    if period.locked:
+        turn.clear()
+        turn.say(lt.PERIOD_CLOSED)
+        return
+    amount = Decimal(turn.data["amount"])
+    reason = "; ".join(r for r in (turn.data.get("reason"), turn.data.get("lower_reason")) if r)
+    row = save_budget(
+        session=turn.session,
+        line=line,
+        period=period,
+        person_id=turn.person_id,
+        amount=amount,
+        reason=reason or None,
+        now=turn.now,
+    )
+    turn.audit(
+        "anggaran_disimpan",
+        "budget_realisation",
+        row.id,
+        kode=line.code,
+        periode=f"{period.year}-TW{period.quarter}",
+        revisi=row.number,
+        lama=turn.data.get("old"),
+        baru=format_rupiah(amount),
+        alasan=reason or None,
+    )
+    rate = absorption(amount, line.ceiling)
+    zone = turn.organisation.timezone if turn.organisation else turn.app.default_timezone
+    turn.clear()
+    turn.say(
+        t.receipt(
+            line.code,
+            line.name,
+            lt.period_label(period.year, period.quarter),
+            format_rupiah(amount),
+            format_percent(rate) if rate is not None else "-",
+            row.number,
+            local_datetime(turn.now, zone),
+        )
+    )
+    pending = [
+        other
+        for other in _lines(turn, period.year)
+        if other.id != line.id
+        and current_budget(session=turn.session, line_id=other.id or 0, period_id=period.id or 0)
+        is None
+    ]
+    if not pending:
+        turn.say(t.ALL_DONE.format(period=lt.period_label(period.year, period.quarter)))
+        return
+    following = pending[0]
+    turn.say(
+        t.next_offer(following.code, following.name),
+        [
+            [
+                (f"Lapor {following.code}", f"n:{period.id}:{following.id}"),
+                (lt.BTN_FINISH, "selesai"),
+            ]
+        ],
+        dialog=CODE,
+    )
+
+
+def on_text(turn: Turn, text: str) -> None:
+    step = turn.step
+    if step == "jumlah":
+        on_amount(turn, text)
+    elif step in ("alasan", "alasan_turun"):
+        answer = text.strip()
+        if not answer:
+            turn.say(lt.EMPTY_TEXT)
+        elif len(answer) > texts.MAX_TEXT:
+            turn.say(texts.too_long(len(answer)))
+        else:
+            key = "reason" if step == "alasan" else "lower_reason"
+            turn.set_step("cek", **{key: answer})
+            checks(turn)
+    else:
+        turn.say(lt.PRESS_A_BUTTON)
+
+
+def on_file(turn: Turn, stored: StoredFile | None) -> None:
+    if turn.step == "jumlah":
+        turn.say(lt.FILE_INSTEAD_OF_NUMBER)
+    else:
+        turn.say(texts.FILE_NOT_EXPECTED)
+
+
+def on_press(turn: Turn, action: str) -> None:
+    name, _, arg = action.partition(":")
+    if name == "n":
+        period_id, _, line_id = arg.partition(":")
+        if period_id.isdigit() and line_id.isdigit():
+            turn.goto(CODE, "pilih", period_id=int(period_id), page=0)
+            choose_line(turn, int(line_id))
+        return
+    if name == "selesai" and turn.dialog is None:
+        turn.toast = "Terima kasih!"
+        return
+    if turn.dialog != CODE:
+        turn.say(texts.STALE_MENU)
+        return
+    step = turn.step
+    if name == "batal":
+        turn.clear()
+        turn.say(texts.CANCELLED)
+    elif name == "pg" and arg.isdigit():
+        turn.set_step("pilih", page=int(arg))
+        show_list(turn)
+    elif name == "daftar":
+        turn.set_step("pilih")
+        show_list(turn)
+    elif name == "l" and arg.isdigit():
+        choose_line(turn, int(arg))
+    elif name == "ulang" and _line(turn) is not None:
+        turn.set_step("jumlah", amount=None, over_ok=False, lower_reason=None)
+        turn.say("Silakan ketik ulang realisasi kumulatifnya (rupiah).")
+    elif name == "ok_lebih" and step == "lebih":
+        turn.set_step("cek", over_ok=True)
+        checks(turn)
+    elif name == "ok_turun" and step == "turun":
+        turn.set_step("alasan_turun")
+        turn.say(t.ASK_LOWER_REASON)
+    elif name == "simpan" and step == "pratinjau":
+        save(turn)
+    else:
+        turn.say(texts.STALE_MENU)

@@ -1,0 +1,103 @@
+"""Registration: `/start KODE` binds this chat to a position (or the admin role).
+
+Without a valid code nobody can do anything else; failed attempts are limited per chat so
+that codes cannot be guessed.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from datetime import datetime, timedelta
+
+from sicapai.handlers.engine import Turn
+from sicapai.handlers.texts import registrasi as t
+from sicapai.models.invites import Refusal, redeem
+from sicapai.models.people import held_positions, is_admin
+from sicapai.models.reporting import owned_indicators, reporting_year
+
+MAX_FAILED_ATTEMPTS = 5
+ATTEMPT_WINDOW = timedelta(hours=1)
+CODE_MAX_LENGTH = 64
+
+
+class AttemptLimiter:
+    """Failed code attempts per chat in a sliding hour, kept by the running process."""
+
+    def __init__(self) -> None:
+        self._failures: dict[tuple[str, str], deque[datetime]] = {}
+
+    def blocked(self, key: tuple[str, str], now: datetime) -> bool:
+        window = self._failures.get(key)
+        if not window:
+            return False
+        while window and window[0] < now - ATTEMPT_WINDOW:
+            window.popleft()
+        return len(window) >= MAX_FAILED_ATTEMPTS
+
+    def fail(self, key: tuple[str, str], now: datetime) -> None:
+        self._failures.setdefault(key, deque()).append(now)
+
+
+def start(turn: Turn, args: str) -> None:
+    """`/start` alone greets a known person; `/start KODE` registers."""
+    code = args.strip()
+    if not code:
+        if turn.person is None or not turn.person.active:
+            turn.say(t.NEED_CODE)
+        else:
+            greet(turn)
+        return
+    key = (turn.identity.channel, turn.identity.chat_id)
+    limiter = turn.app.invite_attempts
+    if limiter.blocked(key, turn.now):
+        turn.say(t.TOO_MANY_ATTEMPTS)
+        return
+    if len(code) > CODE_MAX_LENGTH or not all(c.isalnum() or c in "-_" for c in code):
+        limiter.fail(key, turn.now)
+        turn.say(t.CODE_UNKNOWN)
+        return
+    result = redeem(
+        session=turn.session,
+        code=code,
+        channel=turn.identity.channel,
+        external_id=turn.identity.external_id,
+        chat_id=turn.identity.chat_id,
+        display_name=turn.identity.display_name,
+        now=turn.now,
+    )
+    if result.refusal is not None:
+        limiter.fail(key, turn.now)
+        turn.say(
+            {
+                Refusal.UNKNOWN: t.CODE_UNKNOWN,
+                Refusal.USED: t.CODE_USED,
+                Refusal.EXPIRED: t.CODE_EXPIRED,
+            }[result.refusal]
+        )
+        return
+    turn.person = result.person
+    turn.state = None
+    greet(turn)
+
+
+def greet(turn: Turn) -> None:
+    """Greet by position and list what the person owns."""
+    assert turn.person is not None
+    positions = held_positions(session=turn.session, person_id=turn.person_id)
+    org = turn.organisation
+    owned: list[str] = []
+    if org is not None:
+        year = reporting_year(session=turn.session, organisation=org, configured=turn.app.year)
+        if year is not None:
+            owned = [
+                f"{i.code} {i.name}"
+                for i in owned_indicators(session=turn.session, person_id=turn.person_id, year=year)
+            ]
+    turn.say(
+        t.welcome(
+            turn.person.name,
+            [(p.name, acting) for p, acting in positions],
+            is_admin(session=turn.session, person_id=turn.person_id),
+            owned,
+        )
+    )

@@ -1,0 +1,260 @@
+"""What the bot says in `/lapor`, the quarterly indicator report, as reviewable prose."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sicapai.handlers.texts import esc
+from sicapai.models.performance import Kind, Status
+from sicapai.reports.capaian import Criterion
+from sicapai.reports.numbers import format_number, format_percent
+from sicapai.reports.periods import quarter_name
+
+NO_POSITION = (
+    "Anda belum memegang jabatan yang memiliki indikator kinerja, jadi belum ada yang perlu "
+    "dilaporkan. Bila ini keliru, silakan hubungi admin."
+)
+NO_PK = "Belum ada Perjanjian Kinerja yang dimuat untuk kantor Anda. Silakan hubungi admin."
+NO_OPEN_PERIOD = "Saat ini tidak ada triwulan yang terbuka untuk pelaporan."
+NOT_YOURS = "Indikator itu bukan tanggung jawab Anda, jadi tidak dapat dilaporkan dari akun ini."
+PERIOD_CLOSED = (
+    "Triwulan itu sudah tidak terbuka untuk pelaporan (sudah dikunci). Untuk perubahan, "
+    "silakan hubungi admin."
+)
+NOT_DUE = (
+    "Indikator tahunan ini hanya dilaporkan pada TW IV, jadi belum perlu diisi untuk triwulan ini."
+)
+NEGATIVE = "Angka tidak boleh negatif. Silakan ketik ulang angkanya."
+WHOLE_NUMBER = (
+    "Angka ini berupa jumlah, jadi harus bilangan bulat (tanpa koma). Silakan ketik ulang."
+)
+ZERO_DENOMINATOR = (
+    "Penyebut tidak boleh 0, karena persentase tidak dapat dihitung. Silakan ketik ulang "
+    "penyebutnya."
+)
+FILE_INSTEAD_OF_NUMBER = (
+    "Terima kasih, tetapi di langkah ini yang kami perlukan adalah angka, bukan berkas. "
+    "Silakan ketik angkanya. Bukti dukung dapat dikirim sebentar lagi."
+)
+TEXT_REQUIRED = (
+    "Bagian ini wajib diisi karena capaian masih di bawah target. Silakan tuliskan singkat."
+)
+EMPTY_TEXT = "Pesannya kosong. Silakan tuliskan jawabannya."
+REASON_REQUIRED = "Alasan perubahan wajib diisi. Silakan tuliskan singkat mengapa angkanya diubah."
+PRESS_A_BUTTON = "Silakan pilih salah satu tombol di atas, atau ketik /batal untuk berhenti."
+SAVE_FAILED_CLOSED = PERIOD_CLOSED
+ALL_DONE = "Semua indikator Anda untuk {period} sudah dilaporkan. Terima kasih!"
+
+BTN_SAVE = "💾 Simpan"
+BTN_REDO = "✏️ Ubah angka"
+BTN_CANCEL = "✖️ Batal"
+BTN_SKIP = "Lewati"
+BTN_DONE_FILES = "Selesai kirim bukti"
+BTN_CHANGE = "✏️ Ubah angka"
+BTN_BACK = "‹ Kembali ke daftar"
+BTN_NEXT_PAGE = "Berikutnya ›"
+BTN_PREV_PAGE = "‹ Sebelumnya"
+BTN_CONFIRM_LOWER = "Angka benar, beri alasan"
+BTN_CONFIRM_HIGH = "Ya, angkanya benar"
+BTN_FINISH = "Selesai"
+
+STATUS_MARK = {
+    Status.NOT_YET: "⏳",
+    Status.DRAFT: "📝",
+    Status.SENT: "✅",
+    Status.RETURNED: "↩️",
+    Status.APPROVED: "☑️",
+}
+STATUS_WORD = {
+    Status.NOT_YET: "belum dilaporkan",
+    Status.DRAFT: "draf",
+    Status.SENT: "terkirim",
+    Status.RETURNED: "dikembalikan",
+    Status.APPROVED: "disetujui",
+}
+CRITERION_MARK = {
+    Criterion.VERY_HIGH: "🟢",
+    Criterion.HIGH: "🔵",
+    Criterion.MEDIUM: "🟡",
+    Criterion.LOW: "🟠",
+    Criterion.VERY_LOW: "🔴",
+}
+
+
+def period_label(year: int, quarter: int) -> str:
+    return f"{quarter_name(quarter)} {year}"
+
+
+def show_figure(kind: str, unit_label: str, value: Decimal | None) -> str:
+    """Realisasi as people read it: 50,06% for percentages, 1.762 Orang for counts."""
+    if value is None:
+        return "-"
+    if kind == Kind.RATIO or unit_label.lower() == "persen":
+        return format_percent(value)
+    suffix = "" if unit_label.lower().startswith("nilai") else f" {esc(unit_label)}"
+    return f"{format_number(value)}{suffix}"
+
+
+def indicator_list(period: str, lines: list[str], page: int, pages: int) -> str:
+    head = f"<b>Laporan kinerja {esc(period)}</b> (kumulatif s.d. {esc(period.split(' 20')[0])})"
+    paging = f"\nHalaman {page + 1} dari {pages}" if pages > 1 else ""
+    return f"{head}\nPilih indikator yang akan dilaporkan:\n\n" + "\n".join(lines) + paging
+
+
+def list_line(mark: str, code: str, name: str, note: str) -> str:
+    return f"{mark} <b>{esc(code)}</b> {esc(name)} — {note}"
+
+
+def intro(
+    code: str,
+    name: str,
+    formula: str,
+    period: str,
+    target: str,
+    previous: str | None,
+    current: str | None,
+) -> str:
+    lines = [
+        f"<b>{esc(code)} {esc(name)}</b>",
+        f"Periode: {esc(period)}",
+        f"Rumus: <i>{esc(formula)}</i>" if formula else "",
+        f"Target {esc(period.split(' 20')[0])}: {target}",
+        f"Angka triwulan lalu: {previous}" if previous else "Angka triwulan lalu: belum ada",
+    ]
+    if current:
+        lines.append(f"\nSudah dilaporkan: {current}")
+    return "\n".join(line for line in lines if line)
+
+
+ALREADY_REPORTED = (
+    "Indikator ini sudah dilaporkan. Ingin mengubah angkanya? Perubahan dicatat sebagai "
+    "revisi baru."
+)
+
+
+def ask_number(label: str, quarter: str, unit_label: str | None = None) -> str:
+    unit = f" ({esc(unit_label)})" if unit_label else ""
+    return f"<b>{esc(label)}</b> s.d. {esc(quarter)}{unit}?\nKetik angkanya, misalnya 1.762."
+
+
+def ask_value(quarter: str, unit_label: str) -> str:
+    example = "80,33" if unit_label.lower().startswith("nilai") else "1.762"
+    return (
+        f"Berapa <b>realisasi</b> s.d. {esc(quarter)} ({esc(unit_label)})?\n"
+        f"Ketik angkanya, misalnya {example}."
+    )
+
+
+def numerator_above(numerator: Decimal, denominator: Decimal) -> str:
+    return (
+        f"Pembilang ({format_number(numerator)}) lebih besar dari penyebut "
+        f"({format_number(denominator)}), padahal persentase ini tidak dapat melebihi 100%. "
+        "Silakan ketik ulang penyebutnya, atau tekan “Ubah angka” untuk mengulang dari pembilang."
+    )
+
+
+def choose_reading(error: str) -> str:
+    return f"{error}\nSilakan pilih maksud Anda:"
+
+
+def computed_line(realisation: str, achievement: str, criterion: str) -> str:
+    return f"Realisasi {realisation}, capaian {achievement} ({criterion})."
+
+
+def lower_than_before(part: str, quarter_before: str, old: Decimal, new: Decimal) -> str:
+    return (
+        f"⚠️ {esc(part)} kumulatif s.d. triwulan ini ({format_number(new)}) lebih kecil dari "
+        f"{esc(quarter_before)} ({format_number(old)}). Angka kumulatif biasanya tidak turun.\n"
+        "Bila angkanya memang benar, berikan alasannya; bila keliru, ubah angkanya."
+    )
+
+
+ASK_LOWER_REASON = "Tuliskan alasan mengapa angka kumulatifnya turun:"
+
+
+def very_high(achievement: str) -> str:
+    return (
+        f"⚠️ Capaian {achievement} jauh di atas target (lebih dari 150%). Mohon pastikan "
+        "angkanya sudah benar."
+    )
+
+
+ASK_KENDALA = "Capaian masih di bawah target. Apa <b>kendala</b> (faktor penghambat) yang dihadapi?"
+ASK_UPAYA = "Apa <b>upaya perbaikan</b> (tindak lanjut) yang akan dilakukan?"
+ASK_PENDORONG = "Apa <b>faktor pendorong</b> capaian ini? (boleh dilewati)"
+ASK_EVIDENCE = "Kirim <b>bukti dukung</b> berupa foto atau PDF (maksimal 20 MB), atau tekan Lewati."
+ASK_REASON = "Tuliskan <b>alasan perubahan</b> angka ini (wajib untuk setiap revisi):"
+
+
+def evidence_received(name: str, count: int) -> str:
+    return (
+        f"Bukti dukung “{esc(name)}” diterima ({count} berkas). Kirim berkas lain, atau tekan "
+        "“Selesai kirim bukti”."
+    )
+
+
+def preview(
+    *,
+    code: str,
+    name: str,
+    period: str,
+    figure_lines: list[str],
+    realisation: str,
+    target: str,
+    achievement: str,
+    criterion: str,
+    comparison: str | None,
+    narrative: list[tuple[str, str]],
+    files: int,
+    reason: str | None,
+    warnings: list[str],
+) -> str:
+    lines = [
+        "<b>Pratinjau laporan</b>",
+        f"<b>{esc(code)}</b> {esc(name)}",
+        f"Periode: {esc(period)}",
+        "",
+        *figure_lines,
+        f"Realisasi: <b>{realisation}</b>",
+        f"Target: {target}",
+        f"Capaian: <b>{achievement}</b> — {criterion}",
+    ]
+    if comparison:
+        lines.append(comparison)
+    for label, text in narrative:
+        lines.append(f"{label}: {esc(text)}")
+    lines.append(f"Bukti dukung: {files} berkas" if files else "Bukti dukung: tidak ada")
+    if reason:
+        lines.append(f"Alasan perubahan: {esc(reason)}")
+    lines += warnings
+    lines.append("\nPeriksa kembali, lalu tekan Simpan.")
+    return "\n".join(lines)
+
+
+def receipt(
+    *,
+    code: str,
+    name: str,
+    period: str,
+    figure_lines: list[str],
+    realisation: str,
+    achievement: str,
+    criterion: str,
+    revision: int,
+    when: str,
+    old: str | None,
+) -> str:
+    lines = [
+        "✅ <b>Laporan tersimpan.</b> Terima kasih!",
+        f"<b>{esc(code)}</b> {esc(name)} — {esc(period)}",
+        *figure_lines,
+        f"Realisasi {realisation}, capaian {achievement} ({criterion})",
+        f"Revisi ke-{revision} · {when}",
+    ]
+    if old:
+        lines.append(f"Sebelumnya: {old}")
+    return "\n".join(lines)
+
+
+def next_offer(code: str, name: str) -> str:
+    return f"Berikutnya yang belum dilaporkan: <b>{esc(code)}</b> {esc(name)}."

@@ -1,0 +1,30 @@
+"""Conversation fixtures: the bundled office's master data on a real database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sicapai.handlers.engine import Conversations
+from sicapai.models.db import transaction
+from sicapai.models.seeding import MASTER_FILE, bundled_path, load_master
+from tests.chat import Clock
+from tests.conftest import Database
+
+
+@pytest.fixture
+def office(db: Database) -> Database:
+    with transaction(db.engine) as session:
+        load_master(session, bundled_path(MASTER_FILE))
+    return db
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def app(office: Database, clock: Clock, tmp_path: Path) -> Conversations:
+    return Conversations(office.engine, files_dir=tmp_path / "bukti", clock=clock)
