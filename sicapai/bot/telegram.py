@@ -40,6 +40,7 @@ CHANNEL = "telegram"
 COMMANDS = [
     ("lapor", "Laporkan realisasi indikator kinerja"),
     ("anggaran", "Laporkan realisasi anggaran"),
+    ("pengingat", "Lihat dan tunda pengingat"),
     ("batal", "Hentikan proses yang sedang berjalan"),
     ("bantuan", "Daftar perintah dan cara menulis angka"),
 ]

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from sqlmodel import Session, select
 
-from sicapai.handlers import anggaran, common, lapor, registrasi, texts
+from sicapai.handlers import anggaran, common, lapor, pengingat, registrasi, texts
 from sicapai.handlers.engine import Turn, decode_button
 from sicapai.handlers.port import EventKind, Identity
 from sicapai.models.operations import DialogState
@@ -21,12 +21,15 @@ Command = Callable[[Turn, str], None]
 COMMANDS: dict[str, Command] = {
     "lapor": lapor.start,
     "anggaran": anggaran.start,
+    "pengingat": pengingat.start,
     "batal": common.cancel,
     "bantuan": common.help_,
     "help": common.help_,
 }
 
-FLOWS = {lapor.CODE: lapor, anggaran.CODE: anggaran}
+FLOWS = {lapor.CODE: lapor, anggaran.CODE: anggaran, pengingat.CODE: pengingat}
+REMINDER = "r"
+
 
 def accepts_file(state: DialogState | None) -> bool:
     if state is None or state.dialog not in FLOWS:
@@ -81,6 +84,9 @@ def dispatch(turn: Turn) -> None:
 def press(turn: Turn, data: str) -> None:
     """A button: acted on only if it belongs to the person's current menu version."""
     decoded = decode_button(data)
+    if decoded is not None and decoded[0] == REMINDER:
+        pengingat.from_reminder(turn, decoded[2])
+        return
     version = turn.state.version if turn.state else 0
     if decoded is None or decoded[1] != version or decoded[0] not in FLOWS:
         turn.toast = texts.STALE_TOAST

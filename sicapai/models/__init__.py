@@ -4,6 +4,7 @@ Importing this package registers every table on `SQLModel.metadata` (Alembic rea
 """
 
 from sicapai.models.budget import BudgetLine, BudgetRealisation, SpendingType
+from sicapai.models.calendar import ReportingCalendar
 from sicapai.models.operations import AuditLog, DialogState, Invite, ReminderLog
 from sicapai.models.organisation import (
     AdminGrant,
@@ -50,6 +51,7 @@ __all__ = [
     "QuarterTarget",
     "ReminderLog",
     "RenstraTarget",
+    "ReportingCalendar",
     "Revision",
     "SpendingType",
     "Submission",

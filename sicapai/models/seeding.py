@@ -8,12 +8,10 @@ realisations are added once; a slot that already has a revision is left alone.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 import yaml
 from sqlmodel import Session, SQLModel, select
@@ -32,11 +30,9 @@ from sicapai.models.performance import (
     Submission,
 )
 from sicapai.reports.capaian import achievement, realisation
-from sicapai.reports.periods import quarter_end
 
 MASTER_FILE = "disnakertrans_banjar_2025.yaml"
 DEMO_FILE = "demo_realisasi_2025.yaml"
-DEFAULT_DEADLINE_DAYS = 10
 
 Row = TypeVar("Row", bound=SQLModel)
 
@@ -100,12 +96,6 @@ def _upsert(
     return row
 
 
-def default_deadline(year: int, quarter: int, timezone: str) -> datetime:
-    """The 10th day after the quarter ends, 23:59 local time (the issue's default)."""
-    day = quarter_end(year, quarter) + timedelta(days=DEFAULT_DEADLINE_DAYS)
-    return datetime.combine(day, time(23, 59), tzinfo=ZoneInfo(timezone))
-
-
 def ensure_periods(session: Session, organisation: Organisation, year: int) -> dict[int, Period]:
     """The four reporting periods of a year, created with default deadlines when missing."""
     assert organisation.id is not None
@@ -119,12 +109,8 @@ def ensure_periods(session: Session, organisation: Organisation, year: int) -> d
             )
         ).first()
         if period is None:
-            period = Period(
-                organisation_id=organisation.id,
-                year=year,
-                quarter=quarter,
-                deadline=default_deadline(year, quarter, organisation.timezone),
-            )
+            # no deadline stored: the office's calendar computes it until the admin sets one
+            period = Period(organisation_id=organisation.id, year=year, quarter=quarter)
             session.add(period)
             session.flush()
         periods[quarter] = period

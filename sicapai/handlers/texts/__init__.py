@@ -52,6 +52,7 @@ HELP = (
     "<b>Perintah SiCapai</b>\n"
     "/lapor — laporkan realisasi indikator kinerja triwulan ini\n"
     "/anggaran — laporkan realisasi anggaran (bagi yang bertugas)\n"
+    "/pengingat — lihat dan tunda pengingat Anda\n"
     "/batal — hentikan proses yang sedang berjalan\n"
     "/bantuan — tampilkan bantuan ini\n\n"
     "Angka ditulis cara Indonesia: <code>1.762</code> untuk seribu tujuh ratus enam puluh "

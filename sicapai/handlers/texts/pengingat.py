@@ -1,0 +1,81 @@
+"""What reminders, escalations and digests say, and `/pengingat`."""
+
+from __future__ import annotations
+
+from sicapai.handlers.texts import esc
+from sicapai.reports.dates import long_date, zone_label
+from sicapai.reports.periods import quarter_name
+from sicapai.reports.reminders import DIGEST, ESCALATION, Planned
+
+MAX_ITEMS = 30
+BTN_REPORT = "📝 Lapor sekarang"
+NONE_UPCOMING = "Tidak ada pengingat terjadwal untuk Anda dalam 30 hari ke depan. Terima kasih!"
+SNOOZED = "Baik, pengingat tanggal {day} ditunda ke hari kerja berikutnya."
+CANNOT_SNOOZE = "Pengingat itu sudah terkirim atau sudah ditunda sebelumnya."
+
+
+def deadline_words(planned: Planned) -> str:
+    """ "3 hari lagi, Jumat 10 Oktober 2025 pukul 23.59 WITA" and its after-deadline forms."""
+    local = planned.deadline
+    when = (
+        f"{long_date(local.date(), weekday=True)} pukul {local:%H.%M} "
+        f"{zone_label(str(local.tzinfo))}"
+    )
+    days = planned.days_left
+    if days >= 1:
+        return f"<b>{days} hari lagi</b>, {when}"
+    if days == 0:
+        return f"<b>hari ini</b>, {when}"
+    return f"<b>sudah lewat {-days} hari</b> ({when})"
+
+
+def _items(lines: tuple[str, ...]) -> list[str]:
+    shown = [f"• {esc(line)}" for line in lines[:MAX_ITEMS]]
+    if len(lines) > MAX_ITEMS:
+        shown.append(f"… dan {len(lines) - MAX_ITEMS} lainnya")
+    return shown
+
+
+def message(planned: Planned) -> str:
+    period = f"{quarter_name(planned.quarter)} {planned.year}"
+    if planned.kind == ESCALATION:
+        return "\n".join(
+            [
+                f"📋 <b>Laporan {period} yang belum masuk di unit Anda</b>",
+                f"Batas waktu {deadline_words(planned)}.",
+                *_items(planned.items),
+                "Mohon bantu mengingatkan yang bersangkutan.",
+            ]
+        )
+    if planned.kind == DIGEST:
+        return "\n".join(
+            [
+                f"📊 <b>Kepatuhan pelaporan {period}</b> per unit",
+                f"Batas waktu {deadline_words(planned)}.",
+                *_items(planned.items),
+            ]
+        )
+    closing = (
+        "Mohon segera dilaporkan." if planned.days_left < 0 else "Terima kasih atas perhatiannya."
+    )
+    return "\n".join(
+        [
+            f"🔔 <b>Pengingat laporan {period}</b>",
+            f"Batas waktu: {deadline_words(planned)}.",
+            "Yang belum Anda laporkan:",
+            *_items(planned.items),
+            closing,
+        ]
+    )
+
+
+def upcoming(lines: list[str]) -> str:
+    return "<b>Pengingat Anda berikutnya</b>\n" + "\n".join(lines)
+
+
+def upcoming_line(planned: Planned) -> str:
+    period = f"{quarter_name(planned.quarter)} {planned.year}"
+    return (
+        f"• {long_date(planned.day, weekday=True)} pukul {planned.at:%H.%M} — {period}: "
+        f"{len(planned.items)} butir belum dilaporkan"
+    )

@@ -1,0 +1,256 @@
+"""Gathering what the reminder planner needs, and recording what was sent.
+
+`plan_for` reads the current data (pending items per position, holders, superiors, admins,
+snoozes) and asks the pure planner. `claim` records a reminder before it is delivered: the
+unique (person, period, kind, day) key makes a second claim fail, whichever process tries.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from sicapai.models.budget import BudgetLine, BudgetRealisation
+from sicapai.models.calendar import calendar_config, effective_deadline
+from sicapai.models.operations import ReminderLog
+from sicapai.models.organisation import AdminGrant, Organisation, Person, Position, Unit
+from sicapai.models.people import holders
+from sicapai.models.performance import PENDING_STATUSES, Indicator, Period, Submission
+from sicapai.models.seeding import ensure_periods
+from sicapai.reports import reminders as planner
+from sicapai.reports.calendar import CalendarConfig, working_days_after
+from sicapai.reports.capaian import is_due
+
+LOOKAHEAD = timedelta(days=30)
+SNOOZED = "ditunda"
+
+
+def _person(row: Person) -> planner.Person:
+    assert row.id is not None
+    return planner.Person(row.id, row.name)
+
+
+def period_duties(
+    *, session: Session, organisation: Organisation, period: Period, config: CalendarConfig
+) -> planner.PeriodDuties:
+    """Every position's due and pending items in one period."""
+    assert organisation.id is not None and period.id is not None
+    positions = session.exec(
+        select(Position).where(Position.organisation_id == organisation.id)
+    ).all()
+    units = {
+        u.id: u.name
+        for u in session.exec(select(Unit).where(Unit.organisation_id == organisation.id))
+    }
+    statuses = {
+        s.indicator_id: s.status
+        for s in session.exec(select(Submission).where(Submission.period_id == period.id))
+    }
+    reported_lines = set(
+        session.exec(
+            select(BudgetRealisation.budget_line_id).where(BudgetRealisation.period_id == period.id)
+        ).all()
+    )
+    indicators = session.exec(
+        select(Indicator)
+        .where(Indicator.organisation_id == organisation.id, Indicator.year == period.year)
+        .order_by(col(Indicator.code))
+    ).all()
+    lines = session.exec(
+        select(BudgetLine)
+        .where(
+            BudgetLine.organisation_id == organisation.id,
+            BudgetLine.year == period.year,
+            BudgetLine.kind == "subkegiatan",
+        )
+        .order_by(col(BudgetLine.sort_order))
+    ).all()
+    duties = []
+    for position in positions:
+        due = [
+            i
+            for i in indicators
+            if i.owner_position_id == position.id and is_due(i.frequency, period.quarter)
+        ]
+        pending = [
+            planner.Item(f"i:{i.id}", i.code, i.name)
+            for i in due
+            if statuses.get(i.id or 0, "belum") in PENDING_STATUSES
+        ]
+        own_lines = [line for line in lines if line.owner_position_id == position.id]
+        pending += [
+            planner.Item(f"a:{line.id}", f"Anggaran {line.code}", line.name)
+            for line in own_lines
+            if line.id not in reported_lines
+        ]
+        total = len(due) + len(own_lines)
+        if total == 0:
+            continue
+        assert position.id is not None
+        duties.append(
+            planner.Duty(
+                position_id=position.id,
+                position_name=position.name,
+                unit_name=units.get(position.unit_id, position.name),
+                superior_id=position.superior_id,
+                holders=tuple(
+                    _person(p) for p in holders(session=session, position_id=position.id)
+                ),
+                pending=tuple(pending),
+                total=total,
+            )
+        )
+    # superiors without duties of their own still need to be known to the planner
+    known = {d.position_id for d in duties}
+    for position in positions:
+        if position.id not in known and any(d.superior_id == position.id for d in duties):
+            assert position.id is not None
+            duties.append(
+                planner.Duty(
+                    position_id=position.id,
+                    position_name=position.name,
+                    unit_name=units.get(position.unit_id, position.name),
+                    superior_id=position.superior_id,
+                    holders=tuple(
+                        _person(p) for p in holders(session=session, position_id=position.id)
+                    ),
+                    pending=(),
+                    total=0,
+                )
+            )
+    return planner.PeriodDuties(
+        period_id=period.id,
+        year=period.year,
+        quarter=period.quarter,
+        deadline=effective_deadline(period, config),
+        duties=tuple(duties),
+    )
+
+
+def plan_for(
+    *,
+    session: Session,
+    organisation: Organisation,
+    start: datetime,
+    end: datetime,
+    live: bool = False,
+) -> list[planner.Planned]:
+    """The plan in [start, end). `live` limits it to deadlines 30 days ahead to 5 working
+    days past (as the running bot acts), so an old year is never escalated forever."""
+    assert organisation.id is not None
+    years = sorted(
+        set(
+            session.exec(
+                select(Indicator.year).where(Indicator.organisation_id == organisation.id)
+            ).all()
+        )
+    )
+    head = session.exec(
+        select(Position).where(
+            Position.organisation_id == organisation.id, col(Position.superior_id).is_(None)
+        )
+    ).first()
+    head_holders = (
+        tuple(_person(p) for p in holders(session=session, position_id=head.id))
+        if head and head.id
+        else ()
+    )
+    admins = tuple(
+        _person(p)
+        for p in session.exec(
+            select(Person)
+            .join(AdminGrant, col(AdminGrant.person_id) == col(Person.id))
+            .where(
+                AdminGrant.organisation_id == organisation.id,
+                col(AdminGrant.active).is_(True),
+                col(Person.active).is_(True),
+            )
+        )
+    )
+    snoozed = frozenset(
+        (r.person_id, r.period_id, r.day)
+        for r in session.exec(select(ReminderLog).where(ReminderLog.status == SNOOZED))
+    )
+    result: list[planner.Planned] = []
+    for year in years:
+        config = calendar_config(session=session, organisation=organisation, year=year)
+        for period in ensure_periods(session, organisation, year).values():
+            deadline = effective_deadline(period, config)
+            if live:
+                today = start.astimezone(config.zone).date()
+                last = working_days_after(deadline, config, config.remind_working_days_after)
+                if deadline.date() - today > LOOKAHEAD or today > last:
+                    continue
+            duties = period_duties(
+                session=session, organisation=organisation, period=period, config=config
+            )
+            result += planner.plan(
+                [duties],
+                config,
+                head_holders=head_holders,
+                head_position=head.name if head else "Kepala Dinas",
+                admins=admins,
+                start=start,
+                end=end,
+                snoozed=snoozed,
+            )
+    return sorted(result, key=lambda p: (p.at, p.kind, p.position))
+
+
+def claim(*, session: Session, planned: planner.Planned, text: str, now: datetime) -> int | None:
+    """Record a reminder before delivery; None if it was already recorded (by anyone)."""
+    assert planned.person is not None
+    row = ReminderLog(
+        person_id=planned.person.id,
+        period_id=planned.period_id,
+        kind=planned.kind,
+        day=planned.day,
+        status="antri",
+        text=text,
+        created_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        return None
+    return row.id
+
+
+def already_logged(
+    *, session: Session, person_id: int, period_id: int, kind: str, day: date
+) -> bool:
+    return (
+        session.exec(
+            select(ReminderLog.id).where(
+                ReminderLog.person_id == person_id,
+                ReminderLog.period_id == period_id,
+                ReminderLog.kind == kind,
+                ReminderLog.day == day,
+            )
+        ).first()
+        is not None
+    )
+
+
+def snooze(*, session: Session, person_id: int, period_id: int, day: date, now: datetime) -> bool:
+    """Move a day's personal reminder to the next working day (recorded as 'ditunda')."""
+    if already_logged(
+        session=session, person_id=person_id, period_id=period_id, kind=planner.PERSONAL, day=day
+    ):
+        return False
+    session.add(
+        ReminderLog(
+            person_id=person_id,
+            period_id=period_id,
+            kind=planner.PERSONAL,
+            day=day,
+            status=SNOOZED,
+            created_at=now,
+        )
+    )
+    session.flush()
+    return True
