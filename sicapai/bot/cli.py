@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
 from sicapai.bot.commands_chat import add_commands
+from sicapai.bot.commands_schedule import add_commands as add_schedule_commands
 from sicapai.bot.runtime import UserError, describe_connection_error, open_engine
 from sicapai.bot.settings import Settings
 from sicapai.models.consistency import find_problems
@@ -197,6 +198,7 @@ def build_parser() -> Parser:
     periksa.set_defaults(handler=cmd_periksa)
 
     add_commands(sub)
+    add_schedule_commands(sub)
     return parser
 
 
@@ -221,6 +223,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `sicapai pengingat ... | head`
+        sys.stderr.close()
+        return 0
 
 
 def _fail(message: str) -> int:

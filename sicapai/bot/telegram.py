@@ -12,6 +12,7 @@ import logging
 from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from telegram import (
     BotCommand,
@@ -20,7 +21,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType, ParseMode
-from telegram.error import Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -31,6 +32,7 @@ from telegram.ext import (
     TypeHandler,
 )
 
+from sicapai.bot.reminders import Delivery, Pacer, ReminderService
 from sicapai.handlers.engine import Conversations
 from sicapai.handlers.port import Event, EventKind, Identity, IncomingFile, Reply
 
@@ -182,6 +184,63 @@ class TelegramChannel:
             log.warning("chat %s blocked the bot", chat_id)
 
 
+def reminder_sender(bot: Any) -> Any:
+    """Delivery of reminders to Telegram chats, with what went wrong told apart."""
+
+    async def send(identity: Identity, reply: Reply) -> Delivery:
+        if identity.channel != CHANNEL:
+            return Delivery(ok=False)
+        try:
+            await bot.send_message(int(identity.chat_id), reply.text, reply_markup=keyboard(reply))
+        except Forbidden:
+            return Delivery(ok=False, blocked=True)
+        except BadRequest as exc:
+            # "chat not found" means the person never started the bot or deleted the chat
+            return Delivery(ok=False, blocked="not found" in str(exc).lower())
+        except TelegramError:
+            return Delivery(ok=False, temporary=True)
+        return Delivery(ok=True)
+
+    return send
+
+
+REMINDER_TICK_SECONDS = 120
+
+
+def schedule_reminders(application: Application, conversations: Conversations) -> None:  # type: ignore[type-arg]
+    """One periodic tick on PTB's JobQueue (APScheduler on the bot's own event loop)."""
+    service = ReminderService(
+        conversations.engine,
+        reminder_sender(application.bot),
+        clock=conversations.clock,
+        pacer=Pacer(rate=25),
+    )
+
+    async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            report = await service.tick()
+            await service.notify_admins()
+        except Exception:  # one failed tick must not stop the next ones
+            log.exception("reminder tick failed")
+            return
+        if report.sent or report.failed:
+            log.info(
+                "reminders: %s sent, %s failed, %s deferred",
+                report.sent,
+                report.failed,
+                report.deferred,
+            )
+
+    assert application.job_queue is not None
+    application.job_queue.run_repeating(
+        tick,
+        interval=REMINDER_TICK_SECONDS,
+        first=5,
+        name="pengingat",
+        job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": 60},
+    )
+
+
 async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log with context (never the token) and keep the bot running."""
     log.error(
@@ -200,6 +259,7 @@ def build_application(
     base_url: str,
     base_file_url: str | None = None,
     rate_limit_retries: int = 3,
+    reminders: bool = True,
 ) -> Application:  # type: ignore[type-arg]
     """A polling Application against the given Bot API (Telegram, self-hosted, or a stand-in)."""
     channel = TelegramChannel(conversations)
@@ -208,7 +268,9 @@ def build_application(
         .token(token)
         .base_url(base_url)
         .base_file_url(base_file_url or base_url.replace("/bot", "/file/bot"))
-        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .defaults(
+            Defaults(parse_mode=ParseMode.HTML, tzinfo=ZoneInfo(conversations.default_timezone))
+        )
         .rate_limiter(AIORateLimiter(max_retries=rate_limit_retries))
         .concurrent_updates(PerPersonUpdateProcessor())
         .post_init(register_commands)
@@ -216,4 +278,6 @@ def build_application(
     application = builder.build()
     application.add_handler(TypeHandler(Update, channel.on_update))
     application.add_error_handler(error_handler)
+    if reminders:
+        schedule_reminders(application, conversations)
     return application

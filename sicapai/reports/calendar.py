@@ -43,7 +43,11 @@ class CalendarConfig:
 @lru_cache(maxsize=32)
 def national_days_off(year: int) -> dict[date, str]:
     """Public holidays and cuti bersama of one year."""
-    return dict(holidays.country_holidays("ID", years=year, categories=("public", "government")))
+    return dict(
+        holidays.country_holidays(
+            "ID", years=year, categories=("public", "government"), language="id"
+        )
+    )
 
 
 def day_off_reason(day: date, config: CalendarConfig) -> str | None:

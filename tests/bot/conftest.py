@@ -1,0 +1,104 @@
+"""Telegram fixtures: the real PTB Application, polling a Bot API stand-in on 127.0.0.1."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from telegram.ext import Application
+
+from sicapai.bot.telegram import build_application
+from sicapai.handlers.engine import Conversations
+from sicapai.models.db import transaction
+from sicapai.models.seeding import MASTER_FILE, bundled_path, load_master
+from tests.botapi import BotApiStandIn, SentMessage
+from tests.chat import Clock, invite
+from tests.conftest import Database
+
+TOKEN = "123456:TEST-token-never-printed"
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[BotApiStandIn]:
+    async with BotApiStandIn(token=TOKEN) as api:
+        yield api
+
+
+@pytest.fixture
+def office(db: Database) -> Database:
+    with transaction(db.engine) as session:
+        load_master(session, bundled_path(MASTER_FILE))
+    return db
+
+
+def conversations(db: Database, tmp_path: Path) -> Conversations:
+    return Conversations(db.engine, files_dir=tmp_path / "bukti", clock=Clock())
+
+
+async def start_bot(app: Conversations, api: BotApiStandIn) -> Application:  # type: ignore[type-arg]
+    application = build_application(
+        app, token=TOKEN, base_url=api.base_url, base_file_url=api.base_file_url, reminders=False
+    )
+    await application.initialize()
+    await application.post_init(application)  # type: ignore[misc]
+    await application.start()
+    assert application.updater is not None
+    await application.updater.start_polling(poll_interval=0, timeout=1)
+    return application
+
+
+async def stop_bot(application: Application) -> None:  # type: ignore[type-arg]
+    assert application.updater is not None
+    await application.updater.stop()
+    await application.stop()
+    await application.shutdown()
+
+
+@pytest.fixture
+async def bot(
+    office: Database, standin: BotApiStandIn, tmp_path: Path
+) -> AsyncIterator[Conversations]:
+    app = conversations(office, tmp_path)
+    application = await start_bot(app, standin)
+    try:
+        yield app
+    finally:
+        await stop_bot(application)
+
+
+class User:
+    """A person on a phone: sends messages and taps buttons, waits for the bot's answer."""
+
+    def __init__(self, api: BotApiStandIn, user_id: int, name: str = "Budi") -> None:
+        self.api, self.id, self.name = api, user_id, name
+
+    async def say(self, text: str, expect: str, wait: float = 10) -> SentMessage:
+        since = len(self.api.sent)
+        self.api.user_message(self.id, text, first_name=self.name)
+        return await self._expect(expect, since, wait)
+
+    async def tap(self, label: str, expect: str, wait: float = 10) -> SentMessage:
+        message = self.last_with_button(label)
+        since = len(self.api.sent)
+        self.api.press_button(self.id, message.message_id, message.button(label))
+        return await self._expect(expect, since, wait)
+
+    async def send_document(self, content: bytes, name: str, expect: str) -> SentMessage:
+        since = len(self.api.sent)
+        self.api.user_document(self.id, content, file_name=name, first_name=self.name)
+        return await self._expect(expect, since, 10)
+
+    def last_with_button(self, label: str) -> SentMessage:
+        for message in reversed(self.api.messages_to(self.id)):
+            if any(label in text for text, _ in message.buttons):
+                return message
+        raise AssertionError(f"no message to {self.id} with a button {label!r}")
+
+    async def _expect(self, expect: str, since: int, wait: float) -> SentMessage:
+        return await self.api.wait_for(
+            lambda m: m.chat_id == self.id and expect in (m.text or ""), wait, since=since
+        )
+
+    async def register(self, app: Conversations, position: str) -> None:
+        await self.say(f"/start {invite(app, position)}", "Selamat datang")
