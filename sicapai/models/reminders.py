@@ -40,10 +40,7 @@ def period_duties(
     positions = session.exec(
         select(Position).where(Position.organisation_id == organisation.id)
     ).all()
-    units = {
-        u.id: u.name
-        for u in session.exec(select(Unit).where(Unit.organisation_id == organisation.id))
-    }
+    units = _top_units(session, organisation.id)
     statuses = {
         s.indicator_id: s.status
         for s in session.exec(select(Submission).where(Submission.period_id == period.id))
@@ -127,6 +124,20 @@ def period_duties(
         deadline=effective_deadline(period, config),
         duties=tuple(duties),
     )
+
+
+def _top_units(session: Session, organisation_id: int) -> dict[int | None, str]:
+    """Each unit's bidang or sekretariat (the level under the office), for the digest."""
+    rows = {
+        u.id: u for u in session.exec(select(Unit).where(Unit.organisation_id == organisation_id))
+    }
+    top: dict[int | None, str] = {}
+    for unit_id, unit in rows.items():
+        current = unit
+        while current.parent_id is not None and rows[current.parent_id].parent_id is not None:
+            current = rows[current.parent_id]
+        top[unit_id] = current.name
+    return top
 
 
 def plan_for(
