@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
 from sicapai.bot.commands_chat import add_commands
+from sicapai.bot.commands_lookup import add_commands as add_lookup_commands
 from sicapai.bot.commands_schedule import add_commands as add_schedule_commands
 from sicapai.bot.runtime import UserError, describe_connection_error, open_engine
 from sicapai.bot.settings import Settings
@@ -199,6 +200,7 @@ def build_parser() -> Parser:
 
     add_commands(sub)
     add_schedule_commands(sub)
+    add_lookup_commands(sub)
     return parser
 
 

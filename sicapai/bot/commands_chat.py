@@ -157,12 +157,11 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     setup_logging(token, verbose=args.verbose)
     engine = open_engine(settings.database_url)
     from sicapai.bot.telegram import build_application  # heavy import: only when running
+    from sicapai.reports.chart_worker import ChartRenderer
 
-    application = build_application(
-        _conversations(engine, settings),
-        token=token,
-        base_url=settings.telegram_base_url,
-    )
+    conversations = _conversations(engine, settings)
+    conversations.charts = ChartRenderer(mode="process")  # warmed up when the bot starts
+    application = build_application(conversations, token=token, base_url=settings.telegram_base_url)
     log.info("SiCapai berjalan (polling); hentikan dengan Ctrl-C")
     try:
         application.run_polling(

@@ -42,6 +42,9 @@ CHANNEL = "telegram"
 COMMANDS = [
     ("lapor", "Laporkan realisasi indikator kinerja"),
     ("anggaran", "Laporkan realisasi anggaran"),
+    ("capaian", "Ringkasan capaian kinerja"),
+    ("grafik", "Grafik capaian dan anggaran"),
+    ("status", "Siapa yang sudah dan belum melapor"),
     ("pengingat", "Lihat dan tunda pengingat"),
     ("batal", "Hentikan proses yang sedang berjalan"),
     ("bantuan", "Daftar perintah dan cara menulis angka"),
@@ -248,8 +251,11 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
     )
 
 
-async def register_commands(application: Application) -> None:  # type: ignore[type-arg]
+async def on_start(application: Application, conversations: Conversations) -> None:  # type: ignore[type-arg]
+    """Register the Indonesian command menu and warm the chart workers up."""
     await application.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
+    if conversations.charts is not None:
+        await conversations.charts.start()
 
 
 def build_application(
@@ -273,7 +279,8 @@ def build_application(
         )
         .rate_limiter(AIORateLimiter(max_retries=rate_limit_retries))
         .concurrent_updates(PerPersonUpdateProcessor())
-        .post_init(register_commands)
+        .post_init(lambda app: on_start(app, conversations))
+        .post_shutdown(lambda _: conversations.close())
     )
     application = builder.build()
     application.add_handler(TypeHandler(Update, channel.on_update))

@@ -31,6 +31,8 @@ from sicapai.models.operations import AuditLog, DialogState
 from sicapai.models.organisation import Organisation, Person
 from sicapai.models.people import identity_of, organisation_of
 from sicapai.models.types import utcnow
+from sicapai.reports.chart_worker import ChartRenderer
+from sicapai.reports.charts import EmptyChart
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,7 @@ class Draft:
 
     text: str
     buttons: list[list[tuple[str, str, str]]] = field(default_factory=list)  # label, dialog, action
+    chart: object | None = None
 
 
 @dataclass
@@ -152,6 +155,10 @@ class Turn:
         rows = [[(label, owner, action) for label, action in row] for row in buttons or []]
         self.drafts.append(Draft(text, rows))
 
+    def say_chart(self, chart: object, caption: str) -> None:
+        """Queue a chart image; it is drawn after the turn, off the event loop."""
+        self.drafts.append(Draft(caption, [], chart))
+
     def notify(self, person_id: int, text: str) -> None:
         self.notices.append(Notice(person_id, text))
 
@@ -186,7 +193,7 @@ class Turn:
                 ]
                 for row in draft.buttons
             ]
-            replies.append(Reply(text=draft.text, buttons=rows))
+            replies.append(Reply(text=draft.text, buttons=rows, chart=draft.chart))
         if replies and self.toast:
             replies[0].answer = self.toast
         elif self.toast:
@@ -243,8 +250,10 @@ class Conversations:
         default_timezone: str = "Asia/Makassar",
         bot_username: str | None = None,
         year: int | None = None,
+        charts: ChartRenderer | None = None,
     ) -> None:
         self.engine = engine
+        self.charts = charts
         self.files_dir = files_dir
         self.clock = clock
         self.default_timezone = default_timezone
@@ -271,10 +280,29 @@ class Conversations:
                     return TurnResult([stored])
                 event = replace(event, stored=stored)
         try:
-            return await asyncio.to_thread(self._turn, identity, event)
+            result = await asyncio.to_thread(self._turn, identity, event)
         except (OperationalError, DBAPIError):
             log.exception("database unavailable during a turn")
             return TurnResult([Reply(texts.DATABASE_DOWN)])
+        for reply in result.replies:
+            if reply.chart is not None:
+                await self._draw(reply)
+        return result
+
+    async def close(self) -> None:
+        """Release the chart workers, if any were started."""
+        if self.charts is not None:
+            await self.charts.close()
+
+    async def _draw(self, reply: Reply) -> None:
+        """Render a chart reply into PNG bytes, or turn it into a friendly "no data" text."""
+        if self.charts is None:
+            self.charts = ChartRenderer(mode="thread")
+        try:
+            reply.photo = await self.charts.render(reply.chart)  # type: ignore[arg-type]
+        except EmptyChart as empty:
+            reply.text = str(empty)
+        reply.chart = None
 
     def expects_menu_choice(self, identity: Identity) -> bool:
         """Whether the person's current step waits for a button rather than typed input."""

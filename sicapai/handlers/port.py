@@ -89,3 +89,4 @@ class Reply:
     document: bytes | None = None
     filename: str | None = None
     answer: str | None = None  # short notice for a pressed button (toast)
+    chart: object | None = None  # chart data; the engine renders it into `photo`

@@ -10,7 +10,17 @@ from collections.abc import Callable
 
 from sqlmodel import Session, select
 
-from sicapai.handlers import anggaran, common, lapor, pengingat, registrasi, texts
+from sicapai.handlers import (
+    anggaran,
+    capaian,
+    common,
+    grafik,
+    lapor,
+    pengingat,
+    registrasi,
+    status,
+    texts,
+)
 from sicapai.handlers.engine import Turn, decode_button
 from sicapai.handlers.port import EventKind, Identity
 from sicapai.models.operations import DialogState
@@ -22,12 +32,15 @@ COMMANDS: dict[str, Command] = {
     "lapor": lapor.start,
     "anggaran": anggaran.start,
     "pengingat": pengingat.start,
+    "capaian": capaian.start,
+    "grafik": grafik.start,
+    "status": status.start,
     "batal": common.cancel,
     "bantuan": common.help_,
     "help": common.help_,
 }
 
-FLOWS = {lapor.CODE: lapor, anggaran.CODE: anggaran, pengingat.CODE: pengingat}
+FLOWS = {flow.CODE: flow for flow in (lapor, anggaran, pengingat, capaian, grafik, status)}
 REMINDER = "r"
 
 

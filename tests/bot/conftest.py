@@ -65,6 +65,7 @@ async def bot(
         yield app
     finally:
         await stop_bot(application)
+        await app.close()
 
 
 class User:

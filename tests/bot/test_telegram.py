@@ -132,3 +132,28 @@ async def test_restart_in_the_middle_of_lapor(
         await stop_bot(application)
     (revision,) = stored(second_app, "IK.19")
     assert revision.value == D(950) and revision.kendala == "Lowongan sedikit"
+
+
+async def test_grafik_sends_a_photo_within_the_caption_limit(
+    office: Database, standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    from sicapai.models.queries import resolve_organisation
+    from sicapai.models.seeding import DEMO_FILE, bundled_path, load_demo
+
+    with transaction(office.engine) as session:
+        load_demo(session, bundled_path(DEMO_FILE), resolve_organisation(session=session))
+    app = conversations(office, tmp_path)
+    application = await start_bot(app, standin)
+    try:
+        kadis = User(standin, 505, "Kepala")
+        await kadis.register(app, "Kepala Dinas")
+        await kadis.say("/grafik", "Grafik apa")
+        since = len(standin.sent)
+        message = kadis.last_with_button("Capaian per indikator")
+        standin.press_button(505, message.message_id, message.button("Capaian per indikator"))
+        photo = await standin.wait_for(lambda m: m.method == "sendPhoto", 30, since=since)
+    finally:
+        await stop_bot(application)
+        await app.close()
+    assert photo.photo is not None and photo.photo[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "TW IV 2025" in (photo.text or "") and len(photo.text or "") <= 1024

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -26,5 +27,7 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def app(office: Database, clock: Clock, tmp_path: Path) -> Conversations:
-    return Conversations(office.engine, files_dir=tmp_path / "bukti", clock=clock)
+async def app(office: Database, clock: Clock, tmp_path: Path) -> AsyncIterator[Conversations]:
+    conversations = Conversations(office.engine, files_dir=tmp_path / "bukti", clock=clock)
+    yield conversations
+    await conversations.close()

@@ -1,0 +1,212 @@
+"""`/grafik`: pictures a kepala bidang can forward to the group — capaian per indicator, one
+indicator's trend, budget per program (or kegiatan), and capaian against serapan.
+
+The flow only builds the chart's data; the engine renders it off the event loop.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlmodel import col, select
+
+from sicapai.handlers import lookups
+from sicapai.handlers.engine import Turn
+from sicapai.handlers.port import StoredFile
+from sicapai.handlers.texts import STALE_MENU, esc
+from sicapai.handlers.texts import capaian as t
+from sicapai.models.performance import Indicator, PastRealisation
+from sicapai.models.queries import current_reports, get_period, indicator_specs
+from sicapai.models.summaries import budget_figures, efficiency_rows, summarise
+from sicapai.reports import chart_data
+from sicapai.reports.charts import Chart
+
+CODE = "gr"
+FIGURE_STEPS: frozenset[str] = frozenset()
+PAGE_SIZE = 8
+KINDS = [
+    ("📊 Capaian per indikator", "k:capaian"),
+    ("📈 Tren satu indikator", "k:tren"),
+    ("💰 Anggaran per program", "k:anggaran"),
+    ("💰 Anggaran per kegiatan", "k:kegiatan"),
+    ("⚖️ Efisiensi (capaian vs serapan)", "k:efisiensi"),
+]
+
+
+def accepts_file(step: str | None) -> bool:
+    return False
+
+
+def start(turn: Turn, args: str = "") -> None:
+    allowed = lookups.scopes(turn)
+    if not allowed or lookups.year(turn) is None:
+        turn.say(t.NO_SCOPE)
+        return
+    turn.goto(CODE, "jenis", scope=allowed[-1].key)
+    turn.say(t.CHOOSE_CHART, [[kind] for kind in KINDS])
+
+
+def send_chart(turn: Turn, chart: Chart, title: str, year: int, quarter: int) -> None:
+    turn.say_chart(chart, t.chart_caption(title, year, quarter, lookups.read_at(turn)))
+
+
+def capaian_chart(turn: Turn, scope_key: str, quarter: int | None) -> None:
+    scope = lookups.find_scope(turn, scope_key)
+    year, org = lookups.year(turn), turn.organisation
+    if scope is None or year is None or org is None:
+        turn.say(STALE_MENU)
+        return
+    quarter = quarter or lookups.default_quarter_for(turn, scope, year)
+    summary = summarise(
+        session=turn.session,
+        organisation=org,
+        year=year,
+        quarter=quarter,
+        scope=scope,
+        now=turn.now,
+    )
+    title = f"Capaian kinerja — {scope.label}"
+    chart = chart_data.capaian_chart(
+        summary.results, chart_data.meta(title, year, quarter, lookups.read_at(turn))
+    )
+    send_chart(turn, chart, title, year, quarter)
+
+
+def _indicators(turn: Turn) -> list[Indicator]:
+    scope = lookups.find_scope(turn, turn.data.get("scope", ""))
+    year = lookups.year(turn)
+    if scope is None or year is None:
+        return []
+    return list(
+        turn.session.exec(
+            select(Indicator)
+            .where(
+                col(Indicator.owner_position_id).in_(scope.position_ids or {0}),
+                Indicator.year == year,
+            )
+            .order_by(col(Indicator.code))
+        )
+    )
+
+
+def choose_indicator(turn: Turn, page: int) -> None:
+    indicators = _indicators(turn)
+    pages = max(1, -(-len(indicators) // PAGE_SIZE))
+    page = min(page, pages - 1)
+    shown = indicators[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    buttons = [[(f"{i.code} {i.name[:28]}", f"i:{i.id}")] for i in shown]
+    nav = []
+    if page > 0:
+        nav.append(("‹ Sebelumnya", f"pg:{page - 1}"))
+    if page < pages - 1:
+        nav.append(("Berikutnya ›", f"pg:{page + 1}"))
+    if nav:
+        buttons.append(nav)
+    turn.set_step("indikator", page=page)
+    turn.say(t.CHOOSE_INDICATOR, buttons)
+
+
+def trend_chart(turn: Turn, indicator_id: int) -> None:
+    indicator = next((i for i in _indicators(turn) if i.id == indicator_id), None)
+    org, year = turn.organisation, lookups.year(turn)
+    if indicator is None or org is None or year is None:
+        turn.say(STALE_MENU)
+        return
+    spec = indicator_specs(session=turn.session, organisation_id=org.id or 0, year=year)[
+        indicator_id
+    ]
+    by_quarter = {}
+    for quarter in (1, 2, 3, 4):
+        period = get_period(
+            session=turn.session, organisation_id=org.id or 0, year=year, quarter=quarter
+        )
+        if period and period.id:
+            by_quarter[quarter] = current_reports(session=turn.session, period_id=period.id).get(
+                indicator_id
+            )
+    past: list[tuple[int, Decimal]] = [
+        (p.year, p.realisation)
+        for p in turn.session.exec(
+            select(PastRealisation)
+            .where(PastRealisation.indicator_id == indicator_id)
+            .order_by(col(PastRealisation.year))
+        )
+        if p.realisation is not None
+    ]
+    latest = max((q for q, r in by_quarter.items() if r is not None), default=4)
+    title = f"Tren {indicator.code}"
+    chart = chart_data.trend_chart(
+        spec, by_quarter, past, chart_data.meta(title, year, latest, lookups.read_at(turn))
+    )
+    send_chart(turn, chart, f"{title} {esc(indicator.name)}", year, latest)
+
+
+def budget_chart(turn: Turn, kind: str) -> None:
+    org, year = turn.organisation, lookups.year(turn)
+    scope = lookups.find_scope(turn, turn.data.get("scope", ""))
+    if org is None or year is None or scope is None:
+        turn.say(STALE_MENU)
+        return
+    quarter = lookups.default_quarter_for(turn, scope, year)
+    figures = budget_figures(
+        session=turn.session, organisation=org, year=year, quarter=quarter, kind=kind
+    )
+    title = f"Anggaran per {kind}"
+    chart = chart_data.budget_chart(
+        [(f.line.code, f.line.name, f.line.ceiling, f.spent) for f in figures],
+        chart_data.meta(title, year, quarter, lookups.read_at(turn)),
+    )
+    send_chart(turn, chart, title, year, quarter)
+
+
+def efficiency_chart(turn: Turn) -> None:
+    org, year = turn.organisation, lookups.year(turn)
+    scope = lookups.find_scope(turn, turn.data.get("scope", ""))
+    if org is None or year is None or scope is None:
+        turn.say(STALE_MENU)
+        return
+    quarter = lookups.default_quarter_for(turn, scope, year)
+    summary = summarise(
+        session=turn.session,
+        organisation=org,
+        year=year,
+        quarter=quarter,
+        scope=scope,
+        now=turn.now,
+    )
+    rows = efficiency_rows(session=turn.session, organisation=org, summary=summary)
+    title = "Efisiensi: capaian kinerja dan serapan anggaran"
+    chart = chart_data.efficiency_chart(
+        [(result, figure.absorption) for result, figure in rows],
+        chart_data.meta(title, year, quarter, lookups.read_at(turn)),
+    )
+    send_chart(turn, chart, title, year, quarter)
+
+
+def on_press(turn: Turn, action: str) -> None:
+    name, _, arg = action.partition(":")
+    if turn.dialog != CODE:
+        turn.say(STALE_MENU)
+    elif name == "k" and arg == "capaian":
+        capaian_chart(turn, turn.data.get("scope", ""), None)
+    elif name == "k" and arg == "tren":
+        choose_indicator(turn, 0)
+    elif name == "k" and arg in ("anggaran", "kegiatan"):
+        budget_chart(turn, "program" if arg == "anggaran" else "kegiatan")
+    elif name == "k" and arg == "efisiensi":
+        efficiency_chart(turn)
+    elif name == "pg" and arg.isdigit():
+        choose_indicator(turn, int(arg))
+    elif name == "i" and arg.isdigit():
+        trend_chart(turn, int(arg))
+    else:
+        turn.say(STALE_MENU)
+
+
+def on_text(turn: Turn, text: str) -> None:
+    turn.clear()
+    turn.say("Silakan gunakan tombol di atas, atau ketik /grafik untuk memulai lagi.")
+
+
+def on_file(turn: Turn, stored: StoredFile | None) -> None:
+    on_text(turn, "")

@@ -1,0 +1,151 @@
+"""What `/capaian`, `/grafik` and `/status` say; also printed by `sicapai ringkasan`."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sicapai.handlers.texts import esc
+from sicapai.handlers.texts.lapor import CRITERION_MARK, STATUS_MARK, show_figure
+from sicapai.models.summaries import PeriodSummary, StatusRow
+from sicapai.reports.capaian import Criterion
+from sicapai.reports.numbers import format_percent
+from sicapai.reports.periods import quarter_name
+
+PAGE_LIMIT = 3800  # characters per message, below Telegram's 4096
+NO_SCOPE = (
+    "Anda belum memegang jabatan yang memiliki indikator, jadi belum ada capaian untuk ditampilkan."
+)
+NO_DATA = (
+    "Belum ada data capaian untuk {period}. Silakan pilih triwulan lain, atau tunggu sampai "
+    "laporan masuk."
+)
+CHOOSE_SCOPE = "Capaian siapa yang ingin Anda lihat?"
+CHOOSE_CHART = "Grafik apa yang Anda perlukan?"
+CHOOSE_INDICATOR = "Pilih indikator untuk grafik tren:"
+STATUS_ONLY_SUPERIORS = (
+    "/status hanya untuk atasan (kepala bidang, sekretaris, kepala dinas) dan admin. Untuk "
+    "melihat laporan Anda sendiri, ketik /lapor."
+)
+UNREVIEWED_NOTE = "ⓘ tanda * berarti angka belum diverifikasi atasan."
+
+
+def period_label(year: int, quarter: int) -> str:
+    return f"{quarter_name(quarter)} {year}"
+
+
+def _indicator_block(summary: PeriodSummary, index: int) -> str:
+    result = summary.results[index]
+    spec = result.spec
+    if not result.due:
+        return (
+            f"🗓 <b>{esc(spec.code)}</b> {esc(spec.name)}\n   indikator tahunan, dilaporkan di TW IV"
+        )
+    if result.reported is None:
+        return f"⏳ <b>{esc(spec.code)}</b> {esc(spec.name)}\n   belum dilaporkan"
+    band = result.criterion
+    mark = CRITERION_MARK.get(band, "⚪") if band else "⚪"
+    unreviewed = "*" if result.status != "disetujui" else ""
+    realisation = show_figure(spec.kind, spec.unit_label, result.realisation.value)
+    target = show_figure(spec.kind, spec.unit_label, result.target)
+    achieved = (
+        f"<b>{format_percent(result.achievement.value)}</b> ({band})"
+        if result.achievement.value is not None
+        else f"tidak dapat dihitung ({esc(result.achievement.reason or '')})"
+    )
+    lines = [
+        f"{mark} <b>{esc(spec.code)}</b>{unreviewed} {esc(spec.name)}",
+        f"   realisasi {realisation} · target {target} · capaian {achieved}",
+    ]
+    comparison = summary.comparisons.get(spec.id)
+    extra = []
+    if comparison and comparison.last_year is not None:
+        extra.append(
+            f"{esc(comparison.last_year_label or '')}: "
+            f"{show_figure(spec.kind, spec.unit_label, comparison.last_year)}"
+        )
+    if comparison and comparison.renstra_target is not None:
+        extra.append(
+            f"target Renstra {comparison.renstra_year}: "
+            f"{show_figure(spec.kind, spec.unit_label, comparison.renstra_target)}"
+            + (
+                f" ({format_percent(comparison.renstra_achievement)})"
+                if comparison.renstra_achievement is not None
+                else ""
+            )
+        )
+    if extra:
+        lines.append("   " + " · ".join(extra))
+    return "\n".join(lines)
+
+
+def summary_pages(summary: PeriodSummary, scope_label: str, read_at: str) -> list[str]:
+    """The whole summary, split into messages that each fit Telegram's limit."""
+    head = (
+        f"<b>Capaian kinerja {period_label(summary.year, summary.quarter)}</b> — "
+        f"{esc(scope_label)}\nData dibaca {esc(read_at)}"
+    )
+    blocks = [_indicator_block(summary, i) for i in range(len(summary.results))]
+    counts = Counter(r.criterion for r in summary.due if r.criterion is not None)
+    counted = " · ".join(
+        f"{CRITERION_MARK[band]} {band} {counts[band]}" for band in Criterion if counts.get(band)
+    )
+    if counted:
+        blocks.append(f"<b>Jumlah per kriteria</b>\n{counted}")
+    below = [
+        r for r in summary.due if r.achievement.value is not None and r.achievement.value < 100
+    ]
+    if below:
+        lines = ["<b>Di bawah target triwulan ini</b>"]
+        for r in below:
+            kendala = r.reported.kendala if r.reported else None
+            lines.append(
+                f"• {esc(r.spec.code)} ({format_percent(r.achievement.value)})"
+                + (f" — kendala: {esc(kendala)}" if kendala else " — kendala belum diisi")
+            )
+        blocks.append("\n".join(lines))
+    blocks.append(
+        f"<b>Kepatuhan pelaporan</b>: {len(summary.reported)} dari {len(summary.due)} "
+        "indikator sudah dilaporkan."
+    )
+    if any(r.reported is not None and r.status != "disetujui" for r in summary.due):
+        blocks.append(UNREVIEWED_NOTE)
+    return paginate(head, blocks)
+
+
+def paginate(head: str, blocks: list[str]) -> list[str]:
+    """Blocks packed into pages under PAGE_LIMIT; a block is never split across pages."""
+    pages: list[str] = []
+    current = head
+    for block in blocks:
+        block = block if len(block) < PAGE_LIMIT - 200 else block[: PAGE_LIMIT - 201] + "…"
+        if len(current) + 2 + len(block) > PAGE_LIMIT:
+            pages.append(current)
+            current = block
+        else:
+            current = f"{current}\n\n{block}"
+    pages.append(current)
+    if len(pages) > 1:
+        pages = [
+            f"{page}\n\n<i>Halaman {n + 1} dari {len(pages)}</i>" for n, page in enumerate(pages)
+        ]
+    return pages
+
+
+def status_pages(rows: list[StatusRow], scope_label: str, year: int, quarter: int) -> list[str]:
+    head = f"<b>Status pelaporan {period_label(year, quarter)}</b> — {esc(scope_label)}"
+    blocks = []
+    done = total = 0
+    for row in rows:
+        who = ", ".join(esc(p) for p in row.people) or "<i>belum terdaftar</i>"
+        marks = ", ".join(
+            f"{STATUS_MARK.get(status, '⏳')} {esc(code)}" for code, status in row.items
+        )
+        done += sum(1 for _, status in row.items if status not in ("belum", "draf", "dikembalikan"))
+        total += len(row.items)
+        blocks.append(f"<b>{esc(row.position)}</b> ({who})\n{marks}")
+    blocks.append(f"Sudah melapor: {done} dari {total} butir. ✅ terkirim · ☑️ disetujui · ⏳ belum")
+    return paginate(head, blocks)
+
+
+def chart_caption(title: str, year: int, quarter: int, read_at: str) -> str:
+    return f"<b>{esc(title)}</b>\n{period_label(year, quarter)} · data dibaca {esc(read_at)}"

@@ -1,0 +1,481 @@
+"""Charts: valid phone-sized PNGs, the right content (checked on the layouts), and rendering
+off the event loop with a cache.
+
+Content is asserted on the pure `*_layout` functions, which return exactly what the drawing
+code draws, so the tests do not have to read pixels; the PNG tests check format and size.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import io
+import multiprocessing
+from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from hypothesis import given
+from hypothesis import strategies as st
+from matplotlib.text import Text
+from PIL import Image
+
+from sicapai.reports.chart_worker import ChartRenderer
+from sicapai.reports.charts import (
+    CRITERION_COLOURS,
+    DPI,
+    EMPTY_MESSAGE,
+    LABEL_WIDTH,
+    MAX_HEIGHT_PX,
+    NOT_COMPUTABLE_COLOUR,
+    OVER_CEILING_COLOUR,
+    WIDTH_IN,
+    BudgetBar,
+    BudgetChart,
+    CapaianBar,
+    CapaianChart,
+    Chart,
+    ChartMeta,
+    EfficiencyChart,
+    EfficiencyPoint,
+    EmptyChart,
+    TrendChart,
+    TrendPoint,
+    budget_bars_layout,
+    capaian_bars_layout,
+    chart_key,
+    draw,
+    efficiency_layout,
+    format_rupiah_short,
+    render_png,
+    trend_layout,
+    wrap_label,
+)
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+TEN_MB = 10 * 1024 * 1024
+D = Decimal
+
+META = ChartMeta("Capaian Kinerja Dinas", "TW IV 2025", "29 November 2026 10.00 WITA")
+NAMES = (
+    "Persentase Pencari Kerja Yang Ditempatkan (dalam daerah, luar daerah dan luar negeri)",
+    "Persentase Pekerja yang Mendapatkan Perlindungan Sesuai Ketentuan",
+    "Nilai SAKIP Perangkat Daerah",
+    "Persentase Calon Pekerja Migran Indonesia (CPMI) dan Pekerja Migran Indonesia Purna Yang "
+    "Diberikan Fasilitas Perlindungan",
+    "Jumlah Pencari Kerja Yang mendapatkan informasi",
+)
+BANDS = ("Sangat Tinggi", "Tinggi", "Sedang", "Rendah", "Sangat Rendah")
+
+
+def capaian(rows: int, meta: ChartMeta = META) -> CapaianChart:
+    values = (D("131.73"), D("88.5"), D("70"), D("55.25"), D("45"))
+    bars = tuple(
+        CapaianBar(f"IK.{i + 1:02d}", NAMES[i % 5], values[i % 5], BANDS[i % 5])
+        for i in range(rows)
+    )
+    return CapaianChart(meta, bars)
+
+
+def trend(unit: str = "Persen") -> TrendChart:
+    return TrendChart(
+        meta=META,
+        code="IK.22",
+        name="Persentase Perusahaan yang menerapkan tata kelola kerja yang layak",
+        unit_label=unit,
+        points=(
+            TrendPoint("TW I", D("12.45"), D("40")),
+            TrendPoint("TW II", D("21.3"), D("40")),
+            TrendPoint("TW III", None, D("40")),
+            TrendPoint("TW IV", None, None),
+        ),
+        previous_years=((2023, D("34.96")), (2024, D("36.18"))),
+    )
+
+
+def budget() -> BudgetChart:
+    return BudgetChart(
+        META,
+        (
+            BudgetBar("1", "Program Penunjang Urusan Pemerintahan Daerah Kabupaten/Kota",
+                      D("6771413758"), D("5847942483")),
+            BudgetBar("4", "Program Penempatan Tenaga Kerja", D("467328100"), D("241727100")),
+            BudgetBar("1.2", "Penatausahaan dan Pengujian/Verifikasi Keuangan SKPD",
+                      D("166400000"), D("170025000")),
+            BudgetBar("4.3", "Job Fair/Bursa Kerja", D("143860000"), None),
+        ),
+    )  # fmt: skip
+
+
+def efficiency() -> EfficiencyChart:
+    return EfficiencyChart(
+        META,
+        (
+            EfficiencyPoint("IK.01", NAMES[0], D("131.71"), D("85.70")),
+            EfficiencyPoint("IK.09", "Persentase Jasa Penunjang", D("57.5"), D("70")),
+            EfficiencyPoint("IK.07", "Persentase Administrasi Kepegawaian", D("100"), D("100")),
+        ),
+    )
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    with Image.open(io.BytesIO(png)) as image:
+        image.verify()
+    with Image.open(io.BytesIO(png)) as image:
+        return image.size
+
+
+# --- PNG format and size ---------------------------------------------------------------------
+
+CAPAIAN_25 = capaian(25)
+ALL_KINDS: dict[str, Chart] = {
+    "capaian": CAPAIAN_25,
+    "trend": trend(),
+    "budget": budget(),
+    "efficiency": efficiency(),
+}
+
+
+@pytest.fixture(scope="module")
+def rendered() -> dict[str, bytes]:
+    """Each kind drawn once for the module (a 25-row chart takes about half a second)."""
+    return {name: render_png(chart) for name, chart in ALL_KINDS.items()}
+
+
+@pytest.mark.parametrize("kind", list(ALL_KINDS))
+def test_each_kind_renders_a_phone_sized_png(rendered: dict[str, bytes], kind: str) -> None:
+    png = rendered[kind]
+    assert png.startswith(PNG_SIGNATURE)
+    width, height = png_size(png)
+    assert 1000 <= width <= 1200
+    assert height > 500
+    assert len(png) < TEN_MB
+
+
+def test_many_indicators_give_a_portrait_chart(rendered: dict[str, bytes]) -> None:
+    width, height = png_size(rendered["capaian"])
+    assert height > width
+    assert len(rendered["capaian"]) < 1024 * 1024  # in practice ~150 KB
+
+
+def test_height_grows_with_rows_but_stays_below_telegrams_photo_limit() -> None:
+    def height_px(rows: int) -> float:
+        figure = draw(capaian(rows))  # sized, not rendered: rendering 400 rows takes seconds
+        return figure.get_figheight() * figure.dpi
+
+    assert height_px(5) < height_px(25) < height_px(100)
+    assert height_px(400) <= MAX_HEIGHT_PX
+    assert WIDTH_IN * DPI + MAX_HEIGHT_PX <= 10_000
+
+
+@pytest.mark.parametrize("kind", list(ALL_KINDS))
+def test_no_text_smaller_than_11_pt(kind: str) -> None:
+    figure = draw(ALL_KINDS[kind])
+    figure.canvas.draw()
+    texts = [t for t in figure.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    assert texts
+    assert min(t.get_fontsize() for t in texts) >= 11
+
+
+def test_axes_use_indonesian_numbers() -> None:
+    figure = draw(budget())
+    figure.canvas.draw()
+    ticks = [t.get_text() for t in figure.axes[0].get_xticklabels()]
+    assert "Rp 0" in ticks
+    assert any(tick.endswith(" M") and "," in tick for tick in ticks), ticks
+
+    figure = draw(capaian(3))
+    figure.canvas.draw()
+    assert "100%" in [t.get_text() for t in figure.axes[0].get_xticklabels()]
+
+
+# --- what the picture shows ------------------------------------------------------------------
+
+
+def test_capaian_bars_carry_kriteria_colours_and_indonesian_labels() -> None:
+    chart = CapaianChart(
+        META,
+        (
+            CapaianBar("IK.01", NAMES[0], D("131.73"), "Sangat Tinggi"),
+            CapaianBar("IK.02", NAMES[1], D("88.5"), "Tinggi"),
+            CapaianBar("IK.03", NAMES[2], D("50.065"), "Sangat Rendah"),
+            CapaianBar("IK.04", NAMES[3], None, None),
+            CapaianBar("IK.05", NAMES[4], D("70"), None),  # kriteria derived from Tabel 3.1
+        ),
+    )
+    bars = capaian_bars_layout(chart).bars
+    assert [bar.value_label for bar in bars] == [
+        "131,73%", "88,5%", "50,07%", "tidak dapat dihitung", "70%",
+    ]  # fmt: skip
+    assert bars[0].colour == CRITERION_COLOURS["Sangat Tinggi"] == "#1a9850"
+    assert bars[1].colour == CRITERION_COLOURS["Tinggi"]
+    assert bars[2].colour == CRITERION_COLOURS["Sangat Rendah"]
+    assert bars[3].colour == NOT_COMPUTABLE_COLOUR and bars[3].value is None
+    assert bars[4].criterion == "Sedang" and bars[4].colour == CRITERION_COLOURS["Sedang"]
+    assert [bar.label.split()[0] for bar in bars] == [f"IK.0{i}" for i in range(1, 6)]
+    assert len(set(CRITERION_COLOURS.values()) | {NOT_COMPUTABLE_COLOUR}) == 6
+
+
+def test_capaian_legend_names_every_band_and_grey_only_when_needed() -> None:
+    legend = capaian_bars_layout(capaian(3)).legend
+    assert [entry.label for entry in legend] == [
+        "Sangat Tinggi ≥ 91%", "Tinggi ≥ 76%", "Sedang ≥ 66%", "Rendah ≥ 51%",
+        "Sangat Rendah < 51%",
+    ]  # fmt: skip
+    with_gap = CapaianChart(META, (*capaian(1).bars, CapaianBar("IK.09", "x", None, None)))
+    assert capaian_bars_layout(with_gap).legend[-1].colour == NOT_COMPUTABLE_COLOUR
+
+
+def test_unknown_kriteria_is_refused() -> None:
+    chart = CapaianChart(META, (CapaianBar("IK.01", "x", D("90"), "Bagus"),))
+    with pytest.raises(ValueError, match="Bagus"):
+        capaian_bars_layout(chart)
+
+
+def test_trend_shows_previous_years_then_quarters_with_targets() -> None:
+    layout = trend_layout(trend())
+    assert [c.label for c in layout.columns] == [
+        "2023", "2024", "TW I\ntarget 40%", "TW II\ntarget 40%", "TW III\ntarget 40%", "TW IV",
+    ]  # fmt: skip
+    assert [c.value_label for c in layout.columns] == [
+        "34,96%", "36,18%", "12,45%", "21,3%", "belum ada", "belum ada",
+    ]  # fmt: skip
+    assert [c.previous_year for c in layout.columns] == [True, True, False, False, False, False]
+    assert layout.heading.startswith("IK.22 Persentase Perusahaan")
+    assert [e.label for e in layout.legend] == [
+        "Realisasi tahun sebelumnya", "Realisasi s.d. triwulan", "Target triwulan",
+    ]  # fmt: skip
+
+
+def test_trend_of_a_count_prints_plain_numbers() -> None:
+    chart = dataclasses.replace(
+        trend("Orang"),
+        points=(TrendPoint("TW IV", D("1762"), D("1000")),),
+        previous_years=(),
+    )
+    (column,) = trend_layout(chart).columns
+    assert (column.label, column.value_label) == ("TW IV\ntarget 1.000", "1.762")
+    assert "Realisasi tahun sebelumnya" not in [e.label for e in trend_layout(chart).legend]
+
+
+def test_budget_shows_serapan_and_flags_spending_above_pagu() -> None:
+    rows = budget_bars_layout(budget()).rows
+    assert [row.value_label for row in rows] == ["86,36%", "51,73%", "102,18%", "belum ada"]
+    assert rows[2].colour == OVER_CEILING_COLOUR and rows[0].colour != OVER_CEILING_COLOUR
+    seed_total = BudgetChart(META, (BudgetBar("T", "Jumlah", D("12081204858"),
+                                              D("10066484952")),))  # fmt: skip
+    assert budget_bars_layout(seed_total).rows[0].value_label == "83,32%"
+
+
+def test_efficiency_rows_lead_with_code_and_efisiensi() -> None:
+    rows = efficiency_layout(efficiency()).rows
+    assert rows[0].label.splitlines()[0] == "IK.01 · efisiensi +46,01 poin"  # Tabel 3.7
+    assert (rows[0].achievement_label, rows[0].absorption_label) == ("131,71%", "85,7%")
+    assert rows[1].efficiency_label == "−12,5 poin"
+    assert rows[2].efficiency_label == "0 poin"
+
+
+@pytest.mark.parametrize(
+    ("amount", "shown"),
+    [
+        (D("1200000000"), "Rp 1,2 M"),
+        (D("12081204858"), "Rp 12,1 M"),
+        (D("350000000"), "Rp 350 jt"),
+        (D("999960000"), "Rp 1 M"),
+        (D("12500"), "Rp 12,5 rb"),
+        (D("500"), "Rp 500"),
+        (D("0"), "Rp 0"),
+        (D("2500000000000"), "Rp 2,5 T"),
+        (D("-1250000"), "-Rp 1,3 jt"),
+    ],
+)
+def test_rupiah_short_form(amount: Decimal, shown: str) -> None:
+    assert format_rupiah_short(amount) == shown
+
+
+# --- wrapping --------------------------------------------------------------------------------
+
+
+def test_long_names_wrap_under_the_code() -> None:
+    label = wrap_label("IK.01", NAMES[0], max_lines=3)
+    lines = label.splitlines()
+    assert lines[0].startswith("IK.01 Persentase")
+    assert len(lines) == 3
+    assert all(len(line) <= LABEL_WIDTH for line in lines)
+    assert wrap_label("IK.03", "Nilai SAKIP") == "IK.03 Nilai SAKIP"
+
+
+@pytest.mark.parametrize(("rows", "max_lines"), [(5, 3), (25, 2), (60, 1)])
+def test_row_labels_get_fewer_lines_on_long_charts(rows: int, max_lines: int) -> None:
+    labels = [bar.label for bar in capaian_bars_layout(capaian(rows)).bars]
+    assert max(len(label.splitlines()) for label in labels) == max_lines
+    assert all(len(line) <= LABEL_WIDTH for label in labels for line in label.splitlines())
+
+
+@given(
+    code=st.from_regex(r"IK\.[0-9]{2}", fullmatch=True),
+    name=st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cc", "Cs"])),
+    max_lines=st.integers(min_value=1, max_value=4),
+)
+def test_wrapped_labels_never_exceed_width_or_lines(code: str, name: str, max_lines: int) -> None:
+    lines = wrap_label(code, name, max_lines=max_lines).splitlines()
+    assert 1 <= len(lines) <= max_lines
+    assert all(len(line) <= LABEL_WIDTH for line in lines)
+    assert lines[0].startswith(code)
+
+
+# --- nothing to draw -------------------------------------------------------------------------
+
+EMPTY: dict[str, Chart] = {
+    "no bars": CapaianChart(META, ()),
+    "no capaian": CapaianChart(META, (CapaianBar("IK.01", "x", None, None),)),
+    "no realisasi": dataclasses.replace(
+        trend(), points=(TrendPoint("TW I", None, D(1)),), previous_years=()
+    ),
+    "no spending": BudgetChart(META, (BudgetBar("1", "Program", D(100), None),)),
+    "no points": EfficiencyChart(META, ()),
+}
+
+
+@pytest.mark.parametrize("case", list(EMPTY))
+def test_nothing_to_draw_raises_empty_chart(case: str) -> None:
+    with pytest.raises(EmptyChart) as caught:
+        render_png(EMPTY[case])
+    assert str(caught.value) == EMPTY_MESSAGE == "Belum ada data untuk digambar pada periode ini."
+    assert isinstance(caught.value, ValueError)
+
+
+# --- the cache key ---------------------------------------------------------------------------
+
+
+def _mutations(value: Any) -> Iterator[Any]:
+    """Every copy of `value` that differs from it in exactly one leaf field."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field in dataclasses.fields(value):
+            for changed in _mutations(getattr(value, field.name)):
+                yield dataclasses.replace(value, **{field.name: changed})
+    elif isinstance(value, tuple):
+        for index, item in enumerate(value):
+            for changed in _mutations(item):
+                yield (*value[:index], changed, *value[index + 1 :])
+    elif isinstance(value, Decimal | int):
+        yield value + 1
+    elif isinstance(value, str):
+        yield value + "x"
+    elif value is None:
+        yield D("1")
+
+
+@pytest.mark.parametrize("kind", list(ALL_KINDS))
+def test_chart_key_is_stable_and_changes_with_any_value(kind: str) -> None:
+    chart = ALL_KINDS[kind] if kind != "capaian" else capaian(4)
+    key = chart_key(chart)
+    assert len(key) == 64 and int(key, 16) >= 0
+    assert chart_key(dataclasses.replace(chart)) == key  # an equal copy, an equal key
+    mutated = list(_mutations(chart))
+    assert len(mutated) > 8
+    keys = {chart_key(other) for other in mutated}
+    assert key not in keys
+    assert len(keys) == len(mutated)
+
+
+def test_chart_key_depends_on_the_chart_kind() -> None:
+    assert chart_key(CapaianChart(META, ())) != chart_key(EfficiencyChart(META, ()))
+
+
+# --- ChartRenderer ---------------------------------------------------------------------------
+
+SMALL = capaian(3)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def process_renderer() -> AsyncIterator[ChartRenderer]:
+    """One pre-warmed process pool for the module: spawning workers costs a second or two."""
+    renderer = ChartRenderer(mode="process", max_workers=2)
+    await renderer.start()
+    yield renderer
+    await renderer.close()
+    assert renderer.closed
+    assert not multiprocessing.active_children()
+
+
+@pytest.mark.asyncio(loop_scope="module")
+class TestProcessRenderer:
+    async def test_renders_in_processes_the_same_bytes_and_caches(
+        self, process_renderer: ChartRenderer
+    ) -> None:
+        assert process_renderer.mode == "process"  # no silent fallback to threads here
+        renders, hits = process_renderer.renders, process_renderer.cache_hits
+        png = await process_renderer.render(CAPAIAN_25)
+        assert png == render_png(CAPAIAN_25)
+        assert (process_renderer.renders, process_renderer.cache_hits) == (renders + 1, hits)
+        assert await process_renderer.render(capaian(25)) is png  # equal data: a cache hit
+        assert (process_renderer.renders, process_renderer.cache_hits) == (renders + 1, hits + 1)
+
+    async def test_the_same_chart_asked_twice_at_once_renders_once(
+        self, process_renderer: ChartRenderer
+    ) -> None:
+        chart = capaian(2, dataclasses.replace(META, title="Dua orang, satu grafik"))
+        renders, hits = process_renderer.renders, process_renderer.cache_hits
+        first, second = await asyncio.gather(
+            process_renderer.render(chart), process_renderer.render(chart)
+        )
+        assert first == second
+        assert (process_renderer.renders, process_renderer.cache_hits) == (renders + 1, hits + 1)
+
+    async def test_empty_chart_comes_back_from_the_worker(
+        self, process_renderer: ChartRenderer
+    ) -> None:
+        with pytest.raises(EmptyChart, match="Belum ada data"):
+            await process_renderer.render(EMPTY["no capaian"])
+        assert chart_key(EMPTY["no capaian"]) not in process_renderer._inflight
+
+    async def test_a_dead_worker_pool_is_replaced(self, process_renderer: ChartRenderer) -> None:
+        broken = process_renderer._executor
+        assert isinstance(broken, ProcessPoolExecutor)
+        for worker in list(broken._processes.values()):  # as the OOM killer would
+            worker.kill()
+        chart = capaian(1, dataclasses.replace(META, title="Setelah pekerja mati"))
+        assert await process_renderer.render(chart) == render_png(chart)
+        assert process_renderer._executor is not broken
+        assert process_renderer.mode == "process"
+
+
+@pytest.mark.parametrize("mode", ["thread", "inline"])
+async def test_thread_and_inline_modes_render_and_cache(mode: str) -> None:
+    renderer = ChartRenderer(mode=mode)  # type: ignore[arg-type]
+    try:
+        png = await renderer.render(SMALL)  # starts itself when not started
+        assert renderer.started and renderer.mode == mode
+        assert png == render_png(SMALL)
+        assert await renderer.render(SMALL) == png
+        assert (renderer.renders, renderer.cache_hits) == (1, 1)
+    finally:
+        await renderer.close()
+    assert renderer.closed
+    with pytest.raises(RuntimeError, match="closed"):
+        await renderer.render(SMALL)
+    await renderer.close()  # closing twice is harmless
+
+
+async def test_cache_keeps_only_the_most_recently_used() -> None:
+    async with ChartRenderer(mode="inline", cache_size=2) as renderer:
+        charts = [capaian(1, dataclasses.replace(META, title=f"Grafik {i}")) for i in range(3)]
+        for chart in (charts[0], charts[1], charts[0], charts[2]):  # charts[1] is the oldest
+            await renderer.render(chart)
+        assert (renderer.renders, renderer.cache_hits) == (3, 1)
+        await renderer.render(charts[0])
+        assert renderer.cache_hits == 2
+        await renderer.render(charts[1])
+        assert renderer.renders == 4
+    assert renderer.closed
+
+
+def test_renderer_refuses_fork_and_unknown_modes() -> None:
+    with pytest.raises(ValueError, match="fork"):
+        ChartRenderer(mp_context="fork")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="mode"):
+        ChartRenderer(mode="gpu")  # type: ignore[arg-type]
