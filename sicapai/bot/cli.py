@@ -16,7 +16,9 @@ from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
+from sicapai.bot.commands_admin import add_commands as add_admin_commands
 from sicapai.bot.commands_chat import add_commands
+from sicapai.bot.commands_excel import add_commands as add_excel_commands
 from sicapai.bot.commands_lookup import add_commands as add_lookup_commands
 from sicapai.bot.commands_schedule import add_commands as add_schedule_commands
 from sicapai.bot.runtime import UserError, describe_connection_error, open_engine
@@ -201,6 +203,8 @@ def build_parser() -> Parser:
     add_commands(sub)
     add_schedule_commands(sub)
     add_lookup_commands(sub)
+    add_excel_commands(sub)
+    add_admin_commands(sub)
     return parser
 
 

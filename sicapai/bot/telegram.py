@@ -45,6 +45,7 @@ COMMANDS = [
     ("capaian", "Ringkasan capaian kinerja"),
     ("grafik", "Grafik capaian dan anggaran"),
     ("status", "Siapa yang sudah dan belum melapor"),
+    ("verifikasi", "Verifikasi laporan bawahan"),
     ("pengingat", "Lihat dan tunda pengingat"),
     ("batal", "Hentikan proses yang sedang berjalan"),
     ("bantuan", "Daftar perintah dan cara menulis angka"),

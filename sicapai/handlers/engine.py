@@ -25,7 +25,15 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
 from sicapai.handlers import texts
-from sicapai.handlers.port import Button, Event, EventKind, Identity, Reply, StoredFile
+from sicapai.handlers.port import (
+    Button,
+    Event,
+    EventKind,
+    Identity,
+    IncomingFile,
+    Reply,
+    StoredFile,
+)
 from sicapai.models.db import transaction
 from sicapai.models.operations import AuditLog, DialogState
 from sicapai.models.organisation import Organisation, Person
@@ -47,6 +55,8 @@ class Draft:
     text: str
     buttons: list[list[tuple[str, str, str]]] = field(default_factory=list)  # label, dialog, action
     chart: object | None = None
+    document: bytes | None = None
+    filename: str | None = None
 
 
 @dataclass
@@ -159,6 +169,9 @@ class Turn:
         """Queue a chart image; it is drawn after the turn, off the event loop."""
         self.drafts.append(Draft(caption, [], chart))
 
+    def say_document(self, content: bytes, filename: str, caption: str) -> None:
+        self.drafts.append(Draft(caption, [], None, content, filename))
+
     def notify(self, person_id: int, text: str) -> None:
         self.notices.append(Notice(person_id, text))
 
@@ -193,7 +206,15 @@ class Turn:
                 ]
                 for row in draft.buttons
             ]
-            replies.append(Reply(text=draft.text, buttons=rows, chart=draft.chart))
+            replies.append(
+                Reply(
+                    text=draft.text,
+                    buttons=rows,
+                    chart=draft.chart,
+                    document=draft.document,
+                    filename=draft.filename,
+                )
+            )
         if replies and self.toast:
             replies[0].answer = self.toast
         elif self.toast:
@@ -220,6 +241,26 @@ def decode_button(data: str) -> tuple[str, int, str] | None:
     if len(parts) != 3 or not parts[1].isdigit():
         return None
     return parts[0], int(parts[1]), parts[2]
+
+
+@dataclass(frozen=True)
+class FileRule:
+    """Which files a step takes, and what to say about any other file."""
+
+    mime_types: frozenset[str]
+    suffixes: frozenset[str] = frozenset()
+    photos: bool = True
+    refusal: str = texts.FILE_WRONG_TYPE
+
+    def allows(self, incoming: IncomingFile) -> bool:
+        if incoming.is_photo:
+            return self.photos
+        if (incoming.mime_type or "") in self.mime_types:
+            return True
+        return Path(incoming.name).suffix.lower() in self.suffixes
+
+
+EVIDENCE_FILES = FileRule(texts.EVIDENCE_MIME_TYPES, frozenset({".pdf", ".jpg", ".jpeg", ".png"}))
 
 
 class Flow(Protocol):
@@ -274,8 +315,8 @@ class Conversations:
             except (OperationalError, DBAPIError):
                 log.exception("database unavailable")
                 return TurnResult([Reply(texts.DATABASE_DOWN)])
-            if wanted:
-                stored = await self._download(event)
+            if wanted is not None:
+                stored = await self._download(event, wanted)
                 if isinstance(stored, Reply):
                     return TurnResult([stored])
                 event = replace(event, stored=stored)
@@ -314,23 +355,24 @@ class Conversations:
                 return True
             return not self.router.expects_typing(session.get(DialogState, chat.person_id))
 
-    def _step_accepts_file(self, identity: Identity) -> bool:
+    def _step_accepts_file(self, identity: Identity) -> FileRule | None:
+        """The kind of file the person's current step wants, or None if it wants none."""
         with Session(self.engine) as session:
             chat = identity_of(
                 session=session, channel=identity.channel, external_id=identity.external_id
             )
             if chat is None:
-                return False
+                return None
             state = session.get(DialogState, chat.person_id)
-            return self.router.accepts_file(state)
+            return self.router.file_rule(state)
 
-    async def _download(self, event: Event) -> StoredFile | Reply:
+    async def _download(self, event: Event, rule: FileRule) -> StoredFile | Reply:
         incoming = event.file
         assert incoming is not None
         if incoming.size is not None and incoming.size > MAX_FILE_BYTES:
             return Reply(texts.FILE_TOO_BIG)
-        if not incoming.is_photo and (incoming.mime_type or "") not in texts.EVIDENCE_MIME_TYPES:
-            return Reply(texts.FILE_WRONG_TYPE)
+        if not rule.allows(incoming):
+            return Reply(rule.refusal)
         self.files_dir.mkdir(parents=True, exist_ok=True)
         suffix = Path(incoming.name).suffix.lower() or (".jpg" if incoming.is_photo else "")
         target = self.files_dir / f"{utcnow():%Y%m%d%H%M%S}-{secrets.token_hex(6)}{suffix}"

@@ -30,11 +30,13 @@ from sicapai.models.reporting import (
     save_revision,
     submission_of,
 )
+from sicapai.models.review import admins, request_change, reviewers_of
+from sicapai.models.seeding import ensure_periods
 from sicapai.reports.capaian import achievement, criterion, is_due, quarter_target
 from sicapai.reports.capaian import realisation as compute_realisation
 from sicapai.reports.dates import local_datetime
 from sicapai.reports.numbers import Field, format_number, format_percent, parse_number
-from sicapai.reports.periods import default_quarter, quarter_name
+from sicapai.reports.periods import default_quarter, quarter_end, quarter_name
 
 CODE = "lp"
 PAGE_SIZE = 8
@@ -160,21 +162,31 @@ def show_list(turn: Turn) -> None:
         nav.append((t.BTN_NEXT_PAGE, f"pg:{page + 1}"))
     if nav:
         buttons.append(nav)
-    others = [p for p in _open_periods_quiet(turn, period.year) if p.id != period.id]
+    others = [p for p in _switchable_periods(turn, period.year) if p.id != period.id]
     if others:
-        buttons.append([(quarter_name(p.quarter), f"p:{p.id}") for p in others])
+        buttons.append(
+            [(("🔒 " if p.locked else "") + quarter_name(p.quarter), f"p:{p.id}") for p in others]
+        )
     turn.say(
         t.indicator_list(t.period_label(period.year, period.quarter), lines, page, pages),
         buttons,
     )
 
 
-def _open_periods_quiet(turn: Turn, year: int) -> list[Period]:
+def _switchable_periods(turn: Turn, year: int) -> list[Period]:
+    """Open periods plus locked ones: a locked period can still get a change request."""
     org = turn.organisation
     assert org is not None
-    return open_periods(
-        session=turn.session, organisation=org, year=year, today=turn.local_now().date()
-    )
+    today = turn.local_now().date()
+    periods = ensure_periods(turn.session, org, year)
+    open_ids = {
+        p.id for p in open_periods(session=turn.session, organisation=org, year=year, today=today)
+    }
+    return [
+        p
+        for q, p in sorted(periods.items())
+        if p.id in open_ids or (p.locked and quarter_end(year, q) < today)
+    ]
 
 
 def _short(text: str, limit: int) -> str:
@@ -219,12 +231,19 @@ def choose_indicator(turn: Turn, indicator_id: int) -> None:
         )
     )
     status = _status(turn, indicator, period)
+    submission = submission_of(
+        session=turn.session, indicator_id=indicator_id, period_id=period.id or 0
+    )
+    if status == Status.RETURNED and submission is not None and submission.review_note:
+        turn.say(t.returned_note(submission.review_note))
+    if period.locked:
+        turn.say(t.LOCKED_NOTICE)
     turn.goto(
         CODE,
         "lihat",
         period_id=period.id,
         indicator_id=indicator.id,
-        correction=current is not None,
+        correction=current is not None or period.locked,
         old=_describe(indicator, current) if current else None,
     )
     if current is not None and status != Status.RETURNED:
@@ -245,18 +264,14 @@ def _target(turn: Turn, indicator: Indicator, period: Period) -> Decimal:
 
 
 def _describe(indicator: Indicator, revision: Any) -> str:
-    """A stored revision in one line: "882 / 1.762 = 50,06%"."""
-    if (
-        indicator.kind == Kind.RATIO
-        and revision.numerator is not None
-        and revision.denominator is not None
-    ):
-        return (
-            f"{format_number(revision.numerator)} / {format_number(revision.denominator)} = "
-            f"{t.show_figure(indicator.kind, indicator.unit_label, revision.realisation)}"
-        )
-    value = revision.value if revision.value is not None else revision.realisation
-    return t.show_figure(indicator.kind, indicator.unit_label, value)
+    return t.describe_figures(
+        indicator.kind,
+        indicator.unit_label,
+        revision.numerator,
+        revision.denominator,
+        revision.value,
+        revision.realisation,
+    )
 
 
 # --- figures --------------------------------------------------------------------------
@@ -574,30 +589,30 @@ def _comparison(turn: Turn, indicator: Indicator, period: Period, result: Comput
 def save(turn: Turn) -> None:
     indicator, period = _indicator(turn), _period(turn)
     assert indicator is not None and period is not None
-    if period.locked:
-        turn.clear()
-        turn.say(t.PERIOD_CLOSED)
-        return
     result = compute(turn, indicator, period)
     numerator, denominator, value = _figures(turn)
     data = turn.data
     reason_parts = [data.get("reason"), data.get("lower_reason")]
+    figures = NewRevision(
+        numerator=numerator,
+        denominator=denominator,
+        value=value,
+        realisation=result.realisation,
+        achievement=result.achievement,
+        kendala=data.get("kendala"),
+        faktor_pendorong=data.get("pendorong"),
+        upaya_perbaikan=data.get("upaya"),
+        reason="; ".join(p for p in reason_parts if p) or None,
+    )
+    if period.locked:
+        request_locked_change(turn, indicator, period, figures)
+        return
     submission, revision = save_revision(
         session=turn.session,
         indicator=indicator,
         period=period,
         person_id=turn.person_id,
-        figures=NewRevision(
-            numerator=numerator,
-            denominator=denominator,
-            value=value,
-            realisation=result.realisation,
-            achievement=result.achievement,
-            kendala=data.get("kendala"),
-            faktor_pendorong=data.get("pendorong"),
-            upaya_perbaikan=data.get("upaya"),
-            reason="; ".join(p for p in reason_parts if p) or None,
-        ),
+        figures=figures,
         evidence=list(data.get("files") or []),
         now=turn.now,
     )
@@ -631,7 +646,54 @@ def save(turn: Turn) -> None:
             old=data.get("old"),
         )
     )
+    notify_reviewers(turn, indicator, period, _describe(indicator, revision))
     offer_next(turn, period, exclude=indicator.id)
+
+
+def notify_reviewers(turn: Turn, indicator: Indicator, period: Period, figures: str) -> None:
+    """Tell the superior (or the admin, for the head of office) at once."""
+    who = turn.person.name if turn.person else ""
+    for reviewer in reviewers_of(session=turn.session, indicator=indicator):
+        if reviewer.id is not None and reviewer.id != turn.person_id:
+            turn.notify(
+                reviewer.id,
+                t.review_request(
+                    indicator.code,
+                    indicator.name,
+                    t.period_label(period.year, period.quarter),
+                    who,
+                    figures,
+                ),
+            )
+
+
+def request_locked_change(
+    turn: Turn, indicator: Indicator, period: Period, figures: NewRevision
+) -> None:
+    org = turn.organisation
+    request = request_change(
+        session=turn.session,
+        indicator=indicator,
+        period=period,
+        person_id=turn.person_id,
+        figures=figures,
+        evidence=list(turn.data.get("files") or []),
+        now=turn.now,
+    )
+    turn.clear()
+    turn.say(t.CHANGE_REQUESTED)
+    for admin in admins(session=turn.session, organisation_id=org.id if org and org.id else 0):
+        if admin.id is not None:
+            turn.notify(
+                admin.id,
+                t.change_request_notice(
+                    indicator.code,
+                    t.period_label(period.year, period.quarter),
+                    turn.person.name if turn.person else "",
+                    figures.reason or "",
+                    request.id or 0,
+                ),
+            )
 
 
 def _figure_lines_from(
@@ -689,7 +751,7 @@ def on_press(turn: Turn, action: str) -> None:
         turn.set_step("pilih", page=int(arg))
         show_list(turn)
     elif name == "p" and arg.isdigit():
-        periods = {p.id: p for p in _open_periods_quiet(turn, _period(turn).year)}  # type: ignore[union-attr]
+        periods = {p.id: p for p in _switchable_periods(turn, _period(turn).year)}  # type: ignore[union-attr]
         if int(arg) not in periods:
             turn.say(t.PERIOD_CLOSED)
             return

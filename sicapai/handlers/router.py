@@ -11,6 +11,7 @@ from collections.abc import Callable
 from sqlmodel import Session, select
 
 from sicapai.handlers import (
+    admin,
     anggaran,
     capaian,
     common,
@@ -20,8 +21,9 @@ from sicapai.handlers import (
     registrasi,
     status,
     texts,
+    verifikasi,
 )
-from sicapai.handlers.engine import Turn, decode_button
+from sicapai.handlers.engine import EVIDENCE_FILES, FileRule, Turn, decode_button
 from sicapai.handlers.port import EventKind, Identity
 from sicapai.models.operations import DialogState
 from sicapai.models.organisation import ChatIdentity
@@ -35,19 +37,32 @@ COMMANDS: dict[str, Command] = {
     "capaian": capaian.start,
     "grafik": grafik.start,
     "status": status.start,
+    "verifikasi": verifikasi.start,
+    "admin": admin.start,
+    "kunci": admin.start_lock,
+    "periksa": admin.start_check,
+    "ekspor": admin.start_export,
+    "impor": admin.start_import,
     "batal": common.cancel,
     "bantuan": common.help_,
     "help": common.help_,
 }
 
-FLOWS = {flow.CODE: flow for flow in (lapor, anggaran, pengingat, capaian, grafik, status)}
+FLOWS = {
+    flow.CODE: flow
+    for flow in (lapor, anggaran, pengingat, capaian, grafik, status, verifikasi, admin)
+}
 REMINDER = "r"
 
 
-def accepts_file(state: DialogState | None) -> bool:
+def file_rule(state: DialogState | None) -> FileRule | None:
+    """The files the current step takes (evidence unless the flow says otherwise)."""
     if state is None or state.dialog not in FLOWS:
-        return False
-    return bool(FLOWS[state.dialog].accepts_file(state.step))
+        return None
+    flow = FLOWS[state.dialog]
+    if not flow.accepts_file(state.step):
+        return None
+    return getattr(flow, "FILE_RULE", EVIDENCE_FILES)
 
 
 def expects_typing(state: DialogState | None) -> bool:

@@ -17,6 +17,7 @@ from sicapai.models.organisation import (
     Unit,
 )
 from sicapai.models.performance import (
+    ChangeRequest,
     Evidence,
     Goal,
     Indicator,
@@ -34,6 +35,7 @@ __all__ = [
     "AuditLog",
     "BudgetLine",
     "BudgetRealisation",
+    "ChangeRequest",
     "ChatIdentity",
     "Delegation",
     "DialogState",

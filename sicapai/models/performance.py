@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import Text, UniqueConstraint
+from sqlalchemy import JSON, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from sicapai.models.types import ExactDecimal, UtcDateTime, utcnow
@@ -218,4 +219,21 @@ class Evidence(SQLModel, table=True):
     size: int
     sha256: str = Field(max_length=64)
     person_id: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+
+
+class ChangeRequest(SQLModel, table=True):
+    """A change to a locked period's figures: waits for the admin's approval (and is audited)."""
+
+    __tablename__ = "change_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    indicator_id: int = Field(foreign_key="indicator.id", index=True)
+    period_id: int = Field(foreign_key="period.id", index=True)
+    person_id: int = Field(foreign_key="person.id")
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    reason: str = Field(sa_type=Text)
+    status: str = Field(default="menunggu", max_length=16)  # menunggu | disetujui | ditolak
+    decided_by: int | None = Field(default=None, foreign_key="person.id")
+    decided_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)

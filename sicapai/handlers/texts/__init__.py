@@ -56,6 +56,8 @@ HELP = (
     "/capaian — ringkasan capaian per indikator\n"
     "/grafik — grafik capaian, tren, anggaran dan efisiensi\n"
     "/status — siapa yang sudah dan belum melapor (atasan dan admin)\n"
+    "/verifikasi — setujui atau kembalikan laporan bawahan\n"
+    "/admin, /kunci, /periksa, /ekspor, /impor — khusus admin\n"
     "/batal — hentikan proses yang sedang berjalan\n"
     "/bantuan — tampilkan bantuan ini\n\n"
     "Angka ditulis cara Indonesia: <code>1.762</code> untuk seribu tujuh ratus enam puluh "

@@ -81,6 +81,23 @@ CRITERION_MARK = {
 }
 
 
+def describe_figures(
+    kind: str,
+    unit_label: str,
+    numerator: Decimal | None,
+    denominator: Decimal | None,
+    value: Decimal | None,
+    realisation: Decimal | None,
+) -> str:
+    """Stored figures in one line: "882 / 1.762 = 50,06%", or "1.762 Orang"."""
+    if kind == Kind.RATIO and numerator is not None and denominator is not None:
+        return (
+            f"{format_number(numerator)} / {format_number(denominator)} = "
+            f"{show_figure(kind, unit_label, realisation)}"
+        )
+    return show_figure(kind, unit_label, value if value is not None else realisation)
+
+
 def period_label(year: int, quarter: int) -> str:
     return f"{quarter_name(quarter)} {year}"
 
@@ -258,3 +275,34 @@ def receipt(
 
 def next_offer(code: str, name: str) -> str:
     return f"Berikutnya yang belum dilaporkan: <b>{esc(code)}</b> {esc(name)}."
+
+
+LOCKED_NOTICE = (
+    "🔒 Triwulan ini sudah dikunci. Perubahan angka tetap bisa diajukan dengan alasan, lalu "
+    "menunggu persetujuan admin."
+)
+CHANGE_REQUESTED = (
+    "📨 Triwulan ini sudah dikunci, jadi perubahan Anda dikirim ke admin untuk disetujui. "
+    "Angka lama tetap berlaku sampai perubahan disetujui. Anda akan diberi tahu hasilnya."
+)
+
+
+def returned_note(note: str) -> str:
+    return f"↩️ <b>Dikembalikan oleh atasan</b> dengan catatan: {esc(note)}\nSilakan perbaiki."
+
+
+def review_request(code: str, name: str, period: str, who: str, figures: str) -> str:
+    return (
+        "📝 <b>Laporan menunggu verifikasi Anda</b>\n"
+        f"<b>{esc(code)}</b> {esc(name)} — {esc(period)}\n"
+        f"Dari: {esc(who)}\nAngka: {figures}\n"
+        "Ketik /verifikasi untuk menyetujui atau mengembalikan."
+    )
+
+
+def change_request_notice(code: str, period: str, who: str, reason: str, number: int) -> str:
+    return (
+        f"📨 <b>Permintaan perubahan #{number}</b> pada periode terkunci\n"
+        f"{esc(code)} — {esc(period)}, dari {esc(who)}\nAlasan: {esc(reason)}\n"
+        "Ketik /verifikasi untuk memutuskan."
+    )

@@ -1,0 +1,99 @@
+"""What the admin's commands say: /admin, /kunci, /periksa, /ekspor and /impor."""
+
+from __future__ import annotations
+
+from sicapai.handlers.texts import esc
+
+ONLY_ADMIN = "Perintah ini khusus untuk admin kantor."
+MENU = "<b>Menu admin</b>\nApa yang ingin Anda lakukan?"
+BTN_INVITE = "✉️ Buat undangan"
+BTN_PEOPLE = "👥 Daftar orang"
+BTN_DEACTIVATE = "🚫 Nonaktifkan orang"
+BTN_DELEGATE = "🤝 Delegasi pengisian"
+BTN_TARGETS = "🎯 Target triwulan"
+BTN_AUDIT = "📜 Log audit indikator"
+CHOOSE_POSITION = "Pilih jabatan:"
+CHOOSE_DELEGATE = "Jabatan mana yang boleh mengisi atas nama {position}?"
+CHOOSE_PERSON = "Pilih orang yang akan dinonaktifkan:"
+CHOOSE_INDICATOR = "Pilih indikator:"
+PLT_OR_NOT = "Pemegang jabatan ini definitif atau Plt?"
+ASK_TARGETS = (
+    "Ketik target <b>TW I; TW II; TW III; TW IV</b> untuk {code} (kumulatif, dipisah titik "
+    "koma), misalnya <code>250; 500; 750; 1.000</code>. Target tahunan: {yearly}."
+)
+TARGETS_BAD = "Harus ada empat angka dipisah titik koma, misalnya 250; 500; 750; 1.000."
+CONFIRM_DEACTIVATE = "Nonaktifkan <b>{name}</b>? Data yang sudah dilaporkannya tetap tersimpan."
+BTN_YES = "Ya, nonaktifkan"
+NOTHING_TO_LOCK = "Tidak ada triwulan yang sudah berakhir dan belum dikunci."
+CHOOSE_QUARTER = "Triwulan mana?"
+BTN_LOCK = "🔒 Kunci sekarang"
+ASK_WORKBOOK = (
+    "Kirim berkas Excel (.xlsx) yang sudah diisi: templat data induk (PK) atau realisasi "
+    "anggaran triwulan."
+)
+NOT_EXCEL = (
+    "Berkas itu bukan berkas Excel (.xlsx) yang dapat dibaca. Silakan kirim berkas .xlsx dari "
+    "templat SiCapai (buat dengan `sicapai templat`)."
+)
+NO_PROBLEMS = "Pemeriksaan {year}: tidak ditemukan ketidakcocokan."
+
+
+def invite(position: str, acting: bool, code: str, link: str | None) -> str:
+    lines = [
+        f"Kode undangan untuk <b>{'Plt ' if acting else ''}{esc(position)}</b> "
+        "(sekali pakai, berlaku 7 hari):"
+    ]
+    if link:
+        lines.append(esc(link))
+    lines.append(f"<code>{esc(code)}</code>")
+    lines.append("Teruskan kepada yang bersangkutan; ia cukup mengirim /start dengan kode ini.")
+    return "\n".join(lines)
+
+
+def people_lines(rows: list[tuple[str, bool, bool, list[str], bool]]) -> list[str]:
+    out = []
+    for name, active, unreachable, positions, admin in rows:
+        flags = []
+        if not active:
+            flags.append("nonaktif")
+        if unreachable:
+            flags.append("tidak dapat dihubungi")
+        if admin:
+            flags.append("admin")
+        held = "; ".join(esc(p) for p in positions) or "tanpa jabatan"
+        extra = f" ({', '.join(flags)})" if flags else ""
+        out.append(f"• <b>{esc(name)}</b>{extra} — {held}")
+    return out
+
+
+def lock_preview(period: str, missing: list[str], unreviewed: list[str]) -> str:
+    lines = [f"<b>Kunci {esc(period)}?</b>"]
+    if missing:
+        lines.append(f"Belum dilaporkan ({len(missing)}): " + ", ".join(esc(m) for m in missing))
+    if unreviewed:
+        lines.append(
+            f"Belum diverifikasi ({len(unreviewed)}): " + ", ".join(esc(u) for u in unreviewed)
+        )
+    if not missing and not unreviewed:
+        lines.append("Semua indikator sudah dilaporkan dan diverifikasi.")
+    lines.append("Setelah dikunci, perubahan angka memerlukan alasan dan persetujuan admin.")
+    return "\n".join(lines)
+
+
+def locked(period: str) -> str:
+    return f"🔒 {esc(period)} sudah dikunci."
+
+
+def audit_lines(entries: list[tuple[str, str, str]]) -> str:
+    if not entries:
+        return "Belum ada catatan audit untuk indikator ini."
+    return "<b>Log audit</b>\n" + "\n".join(
+        f"• {esc(when)} — {esc(who)}: {esc(what)}" for when, who, what in entries
+    )
+
+
+FIX_AND_RESEND = "Tidak ada data yang dimuat. Perbaiki sel-sel di atas, lalu kirim ulang berkasnya."
+
+
+def exported(period: str) -> str:
+    return f"📄 Tabel LKjIP {esc(period)} (Tabel 3.2–3.11, per triwulan, narasi, bukti dukung)."

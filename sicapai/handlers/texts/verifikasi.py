@@ -1,0 +1,87 @@
+"""What `/verifikasi` says: the superior's review of submitted figures."""
+
+from __future__ import annotations
+
+from sicapai.handlers.texts import esc
+
+NOTHING = "Tidak ada laporan yang menunggu verifikasi Anda. Terima kasih!"
+NOT_YOURS = "Laporan itu bukan bagian yang Anda verifikasi."
+ALREADY_DECIDED = "Laporan itu sudah diputuskan sebelumnya, atau sudah diubah oleh pelapornya."
+ASK_NOTE = (
+    "Tuliskan <b>catatan</b> untuk pelapor: apa yang perlu diperbaiki? (wajib, paling banyak "
+    "1.000 karakter)"
+)
+BTN_APPROVE = "✅ Setujui"
+BTN_RETURN = "↩️ Kembalikan"
+BTN_LIST = "‹ Daftar"
+BTN_APPROVE_CHANGE = "✅ Setujui perubahan"
+BTN_REJECT_CHANGE = "✖️ Tolak"
+
+
+def listing(lines: list[str]) -> str:
+    return "<b>Menunggu verifikasi Anda</b>\n" + "\n".join(lines)
+
+
+def detail(
+    code: str,
+    name: str,
+    period: str,
+    reporter: str,
+    revision: int,
+    figures: str,
+    achievement: str,
+    narrative: list[tuple[str, str]],
+    files: int,
+) -> str:
+    lines = [
+        f"<b>{esc(code)}</b> {esc(name)} — {esc(period)}",
+        f"Pelapor: {esc(reporter)} · revisi ke-{revision}",
+        f"Angka: {figures}",
+        f"Capaian: {achievement}",
+    ]
+    lines += [f"{label}: {esc(text)}" for label, text in narrative]
+    lines.append(f"Bukti dukung: {files} berkas" if files else "Bukti dukung: tidak ada")
+    return "\n".join(lines)
+
+
+def approved(code: str, period: str) -> str:
+    return f"✅ {esc(code)} {esc(period)} disetujui."
+
+
+def returned(code: str, period: str) -> str:
+    return f"↩️ {esc(code)} {esc(period)} dikembalikan kepada pelapor dengan catatan Anda."
+
+
+def to_reporter_approved(code: str, period: str, reviewer: str) -> str:
+    return (
+        f"✅ Laporan <b>{esc(code)}</b> {esc(period)} telah <b>disetujui</b> oleh {esc(reviewer)}."
+    )
+
+
+def to_reporter_returned(code: str, period: str, reviewer: str, note: str) -> str:
+    return (
+        f"↩️ Laporan <b>{esc(code)}</b> {esc(period)} <b>dikembalikan</b> oleh {esc(reviewer)}.\n"
+        f"Catatan: {esc(note)}\nSilakan perbaiki lewat /lapor."
+    )
+
+
+def change_detail(
+    number: int, code: str, period: str, who: str, old: str, new: str, reason: str
+) -> str:
+    return (
+        f"<b>Permintaan perubahan #{number}</b> (periode terkunci)\n"
+        f"{esc(code)} — {esc(period)}, dari {esc(who)}\n"
+        f"Angka sekarang: {old}\nAngka baru: {new}\nAlasan: {esc(reason)}"
+    )
+
+
+def change_decided(number: int, approved_it: bool) -> str:
+    outcome = "disetujui dan diterapkan" if approved_it else "ditolak"
+    return f"Permintaan perubahan #{number} {outcome}."
+
+
+def to_requester(code: str, period: str, approved_it: bool) -> str:
+    what = f"Perubahan angka <b>{esc(code)}</b> {esc(period)}"
+    if approved_it:
+        return f"✅ {what} telah disetujui admin dan diterapkan."
+    return f"✖️ {what} tidak disetujui admin; angka lama tetap berlaku."

@@ -1,0 +1,283 @@
+"""`/verifikasi`: a superior approves or returns the figures their sections sent; the admin
+also decides change requests on locked periods."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sicapai.handlers import texts
+from sicapai.handlers.engine import Turn
+from sicapai.handlers.port import StoredFile
+from sicapai.handlers.texts import lapor as lt
+from sicapai.handlers.texts import verifikasi as t
+from sicapai.models.organisation import Person
+from sicapai.models.people import is_admin
+from sicapai.models.performance import ChangeRequest, Indicator, Period, Status, Submission
+from sicapai.models.reporting import current_revision, evidence_count, revision_for
+from sicapai.models.review import (
+    approve,
+    decide_change,
+    may_review,
+    pending_changes,
+    reporters_of,
+    send_back,
+    waiting_for,
+)
+from sicapai.reports.numbers import format_percent
+
+CODE = "vf"
+FIGURE_STEPS: frozenset[str] = frozenset()
+
+
+def accepts_file(step: str | None) -> bool:
+    return False
+
+
+def _org_id(turn: Turn) -> int:
+    org = turn.organisation
+    return org.id if org and org.id else 0
+
+
+def start(turn: Turn, args: str = "") -> None:
+    items = waiting_for(
+        session=turn.session, person_id=turn.person_id, organisation_id=_org_id(turn)
+    )
+    changes = (
+        pending_changes(session=turn.session, organisation_id=_org_id(turn))
+        if is_admin(session=turn.session, person_id=turn.person_id, organisation_id=_org_id(turn))
+        else []
+    )
+    if not items and not changes:
+        turn.clear()
+        turn.say(t.NOTHING)
+        return
+    turn.goto(CODE, "daftar")
+    lines, buttons = [], []
+    for item in items[:20]:
+        period = lt.period_label(item.period.year, item.period.quarter)
+        lines.append(
+            f"• <b>{texts.esc(item.indicator.code)}</b> {texts.esc(item.indicator.name)} — {period}"
+        )
+        buttons.append([(f"{item.indicator.code} {period}", f"v:{item.submission.id}")])
+    for change in changes[:10]:
+        indicator = turn.session.get(Indicator, change.indicator_id)
+        code = texts.esc(indicator.code if indicator else "")
+        lines.append(f"• Permintaan perubahan #{change.id} ({code})")
+        buttons.append([(f"Perubahan #{change.id}", f"c:{change.id}")])
+    turn.say(t.listing(lines), buttons)
+
+
+def _describe(indicator: Indicator, figures: dict[str, object]) -> str:
+    def number(key: str) -> Decimal | None:
+        value = figures.get(key)
+        return Decimal(str(value)) if value is not None else None
+
+    return lt.describe_figures(
+        indicator.kind,
+        indicator.unit_label,
+        number("numerator"),
+        number("denominator"),
+        number("value"),
+        number("realisation"),
+    )
+
+
+def _fields(revision: object) -> dict[str, object]:
+    return {
+        key: getattr(revision, key) for key in ("numerator", "denominator", "value", "realisation")
+    }
+
+
+def show_submission(turn: Turn, submission_id: int) -> None:
+    submission = turn.session.get(Submission, submission_id)
+    indicator = turn.session.get(Indicator, submission.indicator_id) if submission else None
+    if (
+        submission is None
+        or indicator is None
+        or not may_review(session=turn.session, person_id=turn.person_id, indicator=indicator)
+    ):
+        turn.say(t.NOT_YOURS)
+        return
+    if submission.status != Status.SENT:
+        turn.say(t.ALREADY_DECIDED)
+        return
+    period = turn.session.get(Period, submission.period_id)
+    revision = current_revision(session=turn.session, submission=submission)
+    assert period is not None and revision is not None
+    reporter = turn.session.get(Person, revision.person_id) if revision.person_id else None
+    narrative = [
+        (label, text)
+        for label, text in (
+            ("Kendala", revision.kendala),
+            ("Upaya perbaikan", revision.upaya_perbaikan),
+            ("Faktor pendorong", revision.faktor_pendorong),
+            ("Alasan perubahan", revision.reason),
+        )
+        if text
+    ]
+    turn.set_step("lihat", submission_id=submission_id, revision=revision.number)
+    turn.say(
+        t.detail(
+            indicator.code,
+            indicator.name,
+            lt.period_label(period.year, period.quarter),
+            reporter.name if reporter else "-",
+            revision.number,
+            _describe(indicator, _fields(revision)),
+            format_percent(revision.achievement) if revision.achievement is not None else "-",
+            narrative,
+            evidence_count(session=turn.session, submission_id=submission_id),
+        ),
+        [[(t.BTN_APPROVE, "ok"), (t.BTN_RETURN, "kembali")], [(t.BTN_LIST, "daftar")]],
+    )
+
+
+def _current(turn: Turn) -> tuple[Submission, Indicator, Period] | None:
+    """The submission on screen, if it is still the revision the reviewer saw."""
+    submission = turn.session.get(Submission, turn.data.get("submission_id"))
+    if submission is None:
+        return None
+    indicator = turn.session.get(Indicator, submission.indicator_id)
+    period = turn.session.get(Period, submission.period_id)
+    if (
+        indicator is None
+        or period is None
+        or not may_review(session=turn.session, person_id=turn.person_id, indicator=indicator)
+    ):
+        return None
+    if submission.status != Status.SENT or submission.current_revision != turn.data.get("revision"):
+        return None
+    return submission, indicator, period
+
+
+def decide(turn: Turn, approve_it: bool, note: str | None = None) -> None:
+    current = _current(turn)
+    if current is None:
+        turn.clear()
+        turn.say(t.ALREADY_DECIDED)
+        return
+    submission, indicator, period = current
+    label = lt.period_label(period.year, period.quarter)
+    reviewer = turn.person.name if turn.person else ""
+    if approve_it:
+        approve(session=turn.session, submission=submission, person_id=turn.person_id, now=turn.now)
+        turn.say(t.approved(indicator.code, label))
+        message = t.to_reporter_approved(indicator.code, label, reviewer)
+    else:
+        send_back(
+            session=turn.session,
+            submission=submission,
+            person_id=turn.person_id,
+            note=note or "",
+            now=turn.now,
+        )
+        turn.say(t.returned(indicator.code, label))
+        message = t.to_reporter_returned(indicator.code, label, reviewer, note or "")
+    for person in reporters_of(session=turn.session, indicator=indicator):
+        if person.id is not None and person.id != turn.person_id:
+            turn.notify(person.id, message)
+    start(turn)
+
+
+def show_change(turn: Turn, change_id: int) -> None:
+    change = turn.session.get(ChangeRequest, change_id)
+    if change is None or not is_admin(
+        session=turn.session, person_id=turn.person_id, organisation_id=_org_id(turn)
+    ):
+        turn.say(t.NOT_YOURS)
+        return
+    if change.status != "menunggu":
+        turn.say(t.ALREADY_DECIDED)
+        return
+    indicator = turn.session.get(Indicator, change.indicator_id)
+    period = turn.session.get(Period, change.period_id)
+    requester = turn.session.get(Person, change.person_id)
+    assert indicator is not None and period is not None
+    old = revision_for(session=turn.session, indicator_id=indicator.id or 0, period=period)
+    payload = change.payload
+    turn.set_step("perubahan", change_id=change_id)
+    turn.say(
+        t.change_detail(
+            change_id,
+            indicator.code,
+            lt.period_label(period.year, period.quarter),
+            requester.name if requester else "-",
+            _describe(indicator, _fields(old)) if old else "belum ada",
+            _describe(indicator, payload),
+            change.reason,
+        ),
+        [
+            [(t.BTN_APPROVE_CHANGE, "ok_ubah"), (t.BTN_REJECT_CHANGE, "tolak_ubah")],
+            [(t.BTN_LIST, "daftar")],
+        ],
+    )
+
+
+def decide_on_change(turn: Turn, approve_it: bool) -> None:
+    change = turn.session.get(ChangeRequest, turn.data.get("change_id"))
+    if (
+        change is None
+        or change.status != "menunggu"
+        or not is_admin(
+            session=turn.session, person_id=turn.person_id, organisation_id=_org_id(turn)
+        )
+    ):
+        turn.say(t.ALREADY_DECIDED)
+        return
+    decide_change(
+        session=turn.session,
+        request=change,
+        person_id=turn.person_id,
+        approve_it=approve_it,
+        now=turn.now,
+    )
+    indicator = turn.session.get(Indicator, change.indicator_id)
+    period = turn.session.get(Period, change.period_id)
+    assert indicator is not None and period is not None
+    turn.say(t.change_decided(change.id or 0, approve_it))
+    turn.notify(
+        change.person_id,
+        t.to_requester(indicator.code, lt.period_label(period.year, period.quarter), approve_it),
+    )
+    start(turn)
+
+
+def on_press(turn: Turn, action: str) -> None:
+    name, _, arg = action.partition(":")
+    step = turn.step
+    if turn.dialog != CODE:
+        turn.say(texts.STALE_MENU)
+    elif name == "v" and arg.isdigit():
+        show_submission(turn, int(arg))
+    elif name == "c" and arg.isdigit():
+        show_change(turn, int(arg))
+    elif name == "daftar":
+        start(turn)
+    elif name == "ok" and step == "lihat":
+        decide(turn, True)
+    elif name == "kembali" and step == "lihat":
+        turn.set_step("catatan")
+        turn.say(t.ASK_NOTE)
+    elif name == "ok_ubah" and step == "perubahan":
+        decide_on_change(turn, True)
+    elif name == "tolak_ubah" and step == "perubahan":
+        decide_on_change(turn, False)
+    else:
+        turn.say(texts.STALE_MENU)
+
+
+def on_text(turn: Turn, text: str) -> None:
+    if turn.step != "catatan":
+        turn.say(lt.PRESS_A_BUTTON)
+        return
+    note = text.strip()
+    if not note:
+        turn.say(lt.EMPTY_TEXT)
+    elif len(note) > texts.MAX_TEXT:
+        turn.say(texts.too_long(len(note)))
+    else:
+        decide(turn, False, note)
+
+
+def on_file(turn: Turn, stored: StoredFile | None) -> None:
+    turn.say(texts.FILE_NOT_EXPECTED)

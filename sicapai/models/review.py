@@ -1,0 +1,349 @@
+"""Tiered review and the quarter lock.
+
+A submission goes to the holder of its owner's superior position (kasi → kabid, kasubag →
+sekretaris, kabid/sekretaris → kepala dinas); the head of office's own items go to the admin.
+Once the admin locks a period, a change becomes a `ChangeRequest` that the admin decides.
+Every step is written to the audit log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from sicapai.models.operations import AuditLog
+from sicapai.models.organisation import AdminGrant, Person, Position
+from sicapai.models.people import held_positions, holders, is_admin
+from sicapai.models.performance import (
+    ChangeRequest,
+    Indicator,
+    Period,
+    Status,
+    Submission,
+)
+from sicapai.models.reporting import NewRevision, save_revision
+from sicapai.reports.capaian import is_due
+
+
+def _audit(
+    session: Session,
+    org_id: int,
+    person_id: int | None,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    now: datetime,
+    **detail: Any,
+) -> None:
+    session.add(
+        AuditLog(
+            organisation_id=org_id,
+            at=now,
+            person_id=person_id,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            detail={
+                k: (v if isinstance(v, (str, int, float, bool)) or v is None else str(v))
+                for k, v in detail.items()
+            },
+        )
+    )
+
+
+def admins(*, session: Session, organisation_id: int) -> list[Person]:
+    return list(
+        session.exec(
+            select(Person)
+            .join(AdminGrant, col(AdminGrant.person_id) == col(Person.id))
+            .where(
+                AdminGrant.organisation_id == organisation_id,
+                col(AdminGrant.active).is_(True),
+                col(Person.active).is_(True),
+            )
+        )
+    )
+
+
+def reviewers_of(*, session: Session, indicator: Indicator) -> list[Person]:
+    """Who verifies this indicator's figures: the superior's holder, or the admins."""
+    owner = (
+        session.get(Position, indicator.owner_position_id) if indicator.owner_position_id else None
+    )
+    if owner is not None and owner.superior_id is not None:
+        found = holders(session=session, position_id=owner.superior_id)
+        if found:
+            return found
+    return admins(session=session, organisation_id=indicator.organisation_id)
+
+
+def reporters_of(*, session: Session, indicator: Indicator) -> list[Person]:
+    if indicator.owner_position_id is None:
+        return []
+    return holders(session=session, position_id=indicator.owner_position_id)
+
+
+def reviewable_positions(*, session: Session, person_id: int, organisation_id: int) -> set[int]:
+    """Owner positions whose items this person reviews."""
+    held = {p.id for p, _ in held_positions(session=session, person_id=person_id)}
+    positions = session.exec(
+        select(Position).where(Position.organisation_id == organisation_id)
+    ).all()
+    result = {p.id for p in positions if p.superior_id in held and p.id is not None}
+    if is_admin(session=session, person_id=person_id, organisation_id=organisation_id):
+        result |= {p.id for p in positions if p.superior_id is None and p.id is not None}
+        # a superior nobody holds yet: the admin steps in
+        vacant = {
+            p.id
+            for p in positions
+            if p.id is not None and not holders(session=session, position_id=p.id)
+        }
+        result |= {p.id for p in positions if p.superior_id in vacant and p.id is not None}
+    return result  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    submission: Submission
+    indicator: Indicator
+    period: Period
+
+
+def waiting_for(*, session: Session, person_id: int, organisation_id: int) -> list[ReviewItem]:
+    """Sent submissions this person should verify, oldest first."""
+    positions = reviewable_positions(
+        session=session, person_id=person_id, organisation_id=organisation_id
+    )
+    if not positions:
+        return []
+    rows = session.exec(
+        select(Submission, Indicator, Period)
+        .join(Indicator, col(Indicator.id) == col(Submission.indicator_id))
+        .join(Period, col(Period.id) == col(Submission.period_id))
+        .where(
+            col(Indicator.owner_position_id).in_(positions),
+            Submission.status == Status.SENT,
+        )
+        .order_by(col(Submission.updated_at))
+    ).all()
+    return [ReviewItem(s, i, p) for s, i, p in rows]
+
+
+def may_review(*, session: Session, person_id: int, indicator: Indicator) -> bool:
+    return indicator.owner_position_id in reviewable_positions(
+        session=session, person_id=person_id, organisation_id=indicator.organisation_id
+    )
+
+
+def approve(*, session: Session, submission: Submission, person_id: int, now: datetime) -> None:
+    indicator = session.get(Indicator, submission.indicator_id)
+    assert indicator is not None
+    submission.status = Status.APPROVED
+    submission.review_note = None
+    submission.updated_at = now
+    session.add(submission)
+    _audit(
+        session,
+        indicator.organisation_id,
+        person_id,
+        "disetujui",
+        "submission",
+        submission.id,
+        now,
+        indikator=indicator.code,
+        revisi=submission.current_revision,
+    )
+
+
+def send_back(
+    *, session: Session, submission: Submission, person_id: int, note: str, now: datetime
+) -> None:
+    indicator = session.get(Indicator, submission.indicator_id)
+    assert indicator is not None
+    submission.status = Status.RETURNED
+    submission.review_note = note
+    submission.updated_at = now
+    session.add(submission)
+    _audit(
+        session,
+        indicator.organisation_id,
+        person_id,
+        "dikembalikan",
+        "submission",
+        submission.id,
+        now,
+        indikator=indicator.code,
+        catatan=note,
+        revisi=submission.current_revision,
+    )
+
+
+@dataclass(frozen=True)
+class LockReport:
+    missing: list[str]
+    unreviewed: list[str]
+
+
+def lock_report(*, session: Session, period: Period) -> LockReport:
+    """What is still missing or unreviewed in a period, to show before locking it."""
+    statuses = {
+        s.indicator_id: s.status
+        for s in session.exec(select(Submission).where(Submission.period_id == period.id))
+    }
+    missing, unreviewed = [], []
+    for indicator in session.exec(
+        select(Indicator)
+        .where(Indicator.organisation_id == period.organisation_id, Indicator.year == period.year)
+        .order_by(col(Indicator.code))
+    ):
+        if not is_due(indicator.frequency, period.quarter):
+            continue
+        status = statuses.get(indicator.id or 0, Status.NOT_YET)
+        if status in (Status.NOT_YET, Status.DRAFT, Status.RETURNED):
+            missing.append(f"{indicator.code} ({status})")
+        elif status == Status.SENT:
+            unreviewed.append(indicator.code)
+    return LockReport(missing, unreviewed)
+
+
+def lock(*, session: Session, period: Period, person_id: int | None, now: datetime) -> LockReport:
+    report = lock_report(session=session, period=period)
+    period.locked = True
+    period.locked_at = now
+    session.add(period)
+    _audit(
+        session,
+        period.organisation_id,
+        person_id,
+        "periode_dikunci",
+        "period",
+        period.id,
+        now,
+        tahun=period.year,
+        triwulan=period.quarter,
+        belum=len(report.missing),
+        belum_diverifikasi=len(report.unreviewed),
+    )
+    return report
+
+
+def unlock(*, session: Session, period: Period, person_id: int | None, now: datetime) -> None:
+    period.locked = False
+    session.add(period)
+    _audit(
+        session,
+        period.organisation_id,
+        person_id,
+        "periode_dibuka",
+        "period",
+        period.id,
+        now,
+        tahun=period.year,
+        triwulan=period.quarter,
+    )
+
+
+def request_change(
+    *,
+    session: Session,
+    indicator: Indicator,
+    period: Period,
+    person_id: int,
+    figures: NewRevision,
+    evidence: list[dict[str, Any]],
+    now: datetime,
+) -> ChangeRequest:
+    """A change to a locked period: kept aside until the admin approves it."""
+    payload = {
+        key: (str(value) if isinstance(value, Decimal) else value)
+        for key, value in figures.__dict__.items()
+    }
+    payload["evidence"] = evidence
+    request = ChangeRequest(
+        indicator_id=indicator.id,  # type: ignore[arg-type]
+        period_id=period.id,  # type: ignore[arg-type]
+        person_id=person_id,
+        payload=payload,
+        reason=figures.reason or "",
+        created_at=now,
+    )
+    session.add(request)
+    session.flush()
+    _audit(
+        session,
+        indicator.organisation_id,
+        person_id,
+        "perubahan_diajukan",
+        "change_request",
+        request.id,
+        now,
+        indikator=indicator.code,
+        alasan=figures.reason,
+    )
+    return request
+
+
+def pending_changes(*, session: Session, organisation_id: int) -> list[ChangeRequest]:
+    return list(
+        session.exec(
+            select(ChangeRequest)
+            .join(Indicator, col(Indicator.id) == col(ChangeRequest.indicator_id))
+            .where(
+                Indicator.organisation_id == organisation_id,
+                ChangeRequest.status == "menunggu",
+            )
+            .order_by(col(ChangeRequest.created_at))
+        )
+    )
+
+
+def decide_change(
+    *, session: Session, request: ChangeRequest, person_id: int, approve_it: bool, now: datetime
+) -> int | None:
+    """Apply (as a new revision) or reject a change request; returns the revision number."""
+    indicator = session.get(Indicator, request.indicator_id)
+    period = session.get(Period, request.period_id)
+    assert indicator is not None and period is not None
+    request.status = "disetujui" if approve_it else "ditolak"
+    request.decided_by = person_id
+    request.decided_at = now
+    session.add(request)
+    number = None
+    if approve_it:
+        data = dict(request.payload)
+        evidence = data.pop("evidence", [])
+        figures = NewRevision(
+            **{
+                key: (Decimal(value) if key in _DECIMALS and value is not None else value)
+                for key, value in data.items()
+            }
+        )
+        _, revision = save_revision(
+            session=session,
+            indicator=indicator,
+            period=period,
+            person_id=request.person_id,
+            figures=figures,
+            evidence=evidence,
+            now=now,
+        )
+        number = revision.number
+    _audit(
+        session,
+        indicator.organisation_id,
+        person_id,
+        "perubahan_disetujui" if approve_it else "perubahan_ditolak",
+        "change_request",
+        request.id,
+        now,
+        indikator=indicator.code,
+        revisi=number,
+    )
+    return number
+
+
+_DECIMALS = {"numerator", "denominator", "value", "realisation", "achievement"}
