@@ -21,7 +21,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError, TimedOut
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -169,23 +169,66 @@ class TelegramChannel:
                 await self.send(context.bot, int(target.chat_id), reply)
 
     async def send(self, bot: Any, chat_id: int, reply: Reply) -> None:
-        try:
-            if reply.photo is not None:
-                await bot.send_photo(
-                    chat_id, reply.photo, caption=reply.text or None, reply_markup=keyboard(reply)
-                )
-            elif reply.document is not None:
-                await bot.send_document(
-                    chat_id,
-                    reply.document,
-                    filename=reply.filename,
-                    caption=reply.text or None,
-                    reply_markup=keyboard(reply),
-                )
-            elif reply.text:
-                await bot.send_message(chat_id, reply.text, reply_markup=keyboard(reply))
-        except Forbidden:
+        result = await deliver(bot, chat_id, reply)
+        if result.blocked:
             log.warning("chat %s blocked the bot", chat_id)
+
+
+RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0)
+
+
+async def _send_once(bot: Any, chat_id: int, reply: Reply) -> None:
+    if reply.photo is not None:
+        await bot.send_photo(
+            chat_id, reply.photo, caption=reply.text or None, reply_markup=keyboard(reply)
+        )
+    elif reply.document is not None:
+        await bot.send_document(
+            chat_id,
+            reply.document,
+            filename=reply.filename,
+            caption=reply.text or None,
+            reply_markup=keyboard(reply),
+        )
+    elif reply.text:
+        await bot.send_message(chat_id, reply.text, reply_markup=keyboard(reply))
+
+
+async def deliver(bot: Any, chat_id: int, reply: Reply) -> Delivery:
+    """Send once, retrying what is safe to retry.
+
+    429 (after the rate limiter's own retries), 5xx answers and failed connections are
+    retried with a growing pause. A timeout is not: Telegram has most likely carried the
+    message out already, and sending it again would make the person read it twice.
+    """
+    for pause in (*RETRY_DELAYS, None):
+        try:
+            await _send_once(bot, chat_id, reply)
+            return Delivery(ok=True)
+        except Forbidden:
+            return Delivery(ok=False, blocked=True)
+        except BadRequest as exc:
+            # "chat not found": the person never started the bot or deleted the chat
+            log.warning("Telegram refused a message: %s", exc)
+            return Delivery(ok=False, blocked="not found" in str(exc).lower())
+        except TimedOut:
+            log.warning("sending to chat %s timed out; not resending to avoid a duplicate", chat_id)
+            return Delivery(ok=False, temporary=True)
+        except RetryAfter as exc:
+            if pause is None:
+                return Delivery(ok=False, temporary=True)
+            await asyncio.sleep(_seconds(exc.retry_after))
+        except TelegramError as exc:  # NetworkError: 5xx or no connection
+            if pause is None:
+                log.warning("giving up sending to chat %s: %s", chat_id, exc)
+                return Delivery(ok=False, temporary=True)
+            await asyncio.sleep(pause)
+    return Delivery(ok=False, temporary=True)
+
+
+def _seconds(value: object) -> float:
+    total = getattr(value, "total_seconds", None)
+    return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]
 
 
 def reminder_sender(bot: Any) -> Any:
@@ -194,16 +237,7 @@ def reminder_sender(bot: Any) -> Any:
     async def send(identity: Identity, reply: Reply) -> Delivery:
         if identity.channel != CHANNEL:
             return Delivery(ok=False)
-        try:
-            await bot.send_message(int(identity.chat_id), reply.text, reply_markup=keyboard(reply))
-        except Forbidden:
-            return Delivery(ok=False, blocked=True)
-        except BadRequest as exc:
-            # "chat not found" means the person never started the bot or deleted the chat
-            return Delivery(ok=False, blocked="not found" in str(exc).lower())
-        except TelegramError:
-            return Delivery(ok=False, temporary=True)
-        return Delivery(ok=True)
+        return await deliver(bot, int(identity.chat_id), reply)
 
     return send
 
