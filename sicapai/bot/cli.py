@@ -20,6 +20,7 @@ from sicapai.bot.commands_admin import add_commands as add_admin_commands
 from sicapai.bot.commands_chat import add_commands
 from sicapai.bot.commands_excel import add_commands as add_excel_commands
 from sicapai.bot.commands_lookup import add_commands as add_lookup_commands
+from sicapai.bot.commands_ops import add_commands as add_ops_commands
 from sicapai.bot.commands_schedule import add_commands as add_schedule_commands
 from sicapai.bot.runtime import UserError, describe_connection_error, open_engine
 from sicapai.bot.settings import Settings
@@ -205,6 +206,7 @@ def build_parser() -> Parser:
     add_lookup_commands(sub)
     add_excel_commands(sub)
     add_admin_commands(sub)
+    add_ops_commands(sub)
     return parser
 
 
