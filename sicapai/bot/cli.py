@@ -22,7 +22,14 @@ from sicapai.bot.commands_excel import add_commands as add_excel_commands
 from sicapai.bot.commands_lookup import add_commands as add_lookup_commands
 from sicapai.bot.commands_ops import add_commands as add_ops_commands
 from sicapai.bot.commands_schedule import add_commands as add_schedule_commands
-from sicapai.bot.runtime import UserError, describe_connection_error, open_engine
+from sicapai.bot.runtime import (
+    UserError,
+    describe_connection_error,
+    open_engine,
+    quarter_arg,
+    require_pk_year,
+    year_arg,
+)
 from sicapai.bot.settings import Settings
 from sicapai.models.consistency import find_problems
 from sicapai.models.db import transaction
@@ -54,26 +61,6 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"sicapai: {message} (lihat `sicapai --help`)\n")
-
-
-def _quarter(text: str) -> int:
-    try:
-        quarter = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"triwulan harus 1-4, bukan {text!r}") from None
-    if quarter not in (1, 2, 3, 4):
-        raise argparse.ArgumentTypeError(f"triwulan harus 1-4, bukan {quarter}")
-    return quarter
-
-
-def _year(text: str) -> int:
-    try:
-        year = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"tahun harus angka, bukan {text!r}") from None
-    if not 2000 <= year <= 2100:
-        raise argparse.ArgumentTypeError(f"tahun {year} di luar jangkauan")
-    return year
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
@@ -111,10 +98,7 @@ def _counts(counts: dict[str, int]) -> str:
 def _org_and_year(session: Session, args: argparse.Namespace) -> tuple[int, int]:
     org = resolve_organisation(session=session, code=args.organisasi)
     assert org.id is not None
-    years = years_with_pk(session=session, organisation_id=org.id)
-    if args.tahun not in years:
-        known = ", ".join(map(str, years)) or "belum ada"
-        raise UserError(f"tidak ada PK tahun {args.tahun} (tahun yang tersedia: {known})")
+    require_pk_year(session, org.id, args.tahun)
     return org.id, args.tahun
 
 
@@ -189,13 +173,13 @@ def build_parser() -> Parser:
     seed.set_defaults(handler=cmd_seed)
 
     capaian = sub.add_parser("capaian", help="Tabel 3.3 untuk satu triwulan")
-    capaian.add_argument("--tahun", type=_year, required=True)
-    capaian.add_argument("--triwulan", type=_quarter, required=True)
+    capaian.add_argument("--tahun", type=year_arg, required=True)
+    capaian.add_argument("--triwulan", type=quarter_arg, required=True)
     capaian.add_argument("--format", choices=("table", "csv", "json"), default="table")
     capaian.set_defaults(handler=cmd_capaian)
 
     periksa = sub.add_parser("periksa", help="periksa konsistensi data tersimpan")
-    periksa.add_argument("--tahun", type=_year)
+    periksa.add_argument("--tahun", type=year_arg)
     periksa.add_argument(
         "--ketat", action="store_true", help="keluar dengan status 1 bila ada temuan"
     )

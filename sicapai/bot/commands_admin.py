@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from sicapai.bot.commands_chat import _position
-from sicapai.bot.runtime import UserError, open_engine
+from sicapai.bot.runtime import UserError, open_engine, quarter_arg, year_arg
 from sicapai.bot.settings import Settings
 from sicapai.models.admin import deactivate, delegate, indicator_audit, people, set_quarter_targets
 from sicapai.models.db import transaction
@@ -193,11 +193,9 @@ def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from sicapai.bot.cli import _quarter, _year
-
     kunci = sub.add_parser("kunci", help="kunci satu triwulan (perubahan perlu persetujuan)")
-    kunci.add_argument("--tahun", type=_year, required=True)
-    kunci.add_argument("--triwulan", type=_quarter, required=True)
+    kunci.add_argument("--tahun", type=year_arg, required=True)
+    kunci.add_argument("--triwulan", type=quarter_arg, required=True)
     kunci.set_defaults(handler=cmd_kunci)
 
     sub.add_parser("orang", help="daftar orang dan jabatannya").set_defaults(handler=cmd_orang)
@@ -212,12 +210,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     wakil.set_defaults(handler=cmd_delegasi)
 
     target = sub.add_parser("target", help="target per triwulan (Rencana Aksi) satu indikator")
-    target.add_argument("--tahun", type=_year, required=True)
+    target.add_argument("--tahun", type=year_arg, required=True)
     target.add_argument("--indikator", required=True)
     target.add_argument("--target", required=True, help='"TW I; TW II; TW III; TW IV"')
     target.set_defaults(handler=cmd_target)
 
     audit = sub.add_parser("audit", help="log audit satu indikator")
-    audit.add_argument("--tahun", type=_year, required=True)
+    audit.add_argument("--tahun", type=year_arg, required=True)
     audit.add_argument("--indikator", required=True)
     audit.set_defaults(handler=cmd_audit)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from sicapai.bot.runtime import UserError, open_engine
+from sicapai.bot.runtime import UserError, open_engine, quarter_arg, year_arg
 from sicapai.bot.settings import Settings
 from sicapai.models.db import transaction
 from sicapai.models.excel_io import (
@@ -30,26 +30,6 @@ from sicapai.models.queries import organisations, resolve_organisation, years_wi
 from sicapai.reports.export import build_export
 from sicapai.reports.periods import ROMAN
 from sicapai.reports.xlsx import to_bytes
-
-
-def _quarter(text: str) -> int:
-    try:
-        quarter = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"triwulan harus 1-4, bukan {text!r}") from None
-    if quarter not in (1, 2, 3, 4):
-        raise argparse.ArgumentTypeError(f"triwulan harus 1-4, bukan {quarter}")
-    return quarter
-
-
-def _year(text: str) -> int:
-    try:
-        year = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"tahun harus angka, bukan {text!r}") from None
-    if not 2000 <= year <= 2100:
-        raise argparse.ArgumentTypeError(f"tahun {year} di luar jangkauan")
-    return year
 
 
 def _check_out(path: Path) -> None:
@@ -182,9 +162,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
         help="tulis templat Excel data induk (atau realisasi anggaran dengan --triwulan)",
     )
     templat.add_argument("--out", required=True, help="berkas .xlsx yang ditulis")
-    templat.add_argument("--tahun", type=_year, help="isi templat dengan PK tahun ini")
+    templat.add_argument("--tahun", type=year_arg, help="isi templat dengan PK tahun ini")
     templat.add_argument(
-        "--triwulan", type=_quarter, help="tulis templat realisasi anggaran triwulan ini"
+        "--triwulan", type=quarter_arg, help="tulis templat realisasi anggaran triwulan ini"
     )
     templat.set_defaults(handler=cmd_templat)
 
@@ -192,15 +172,15 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
         "impor", help="muat templat data induk atau berkas realisasi anggaran (.xlsx)"
     )
     impor.add_argument("berkas", help="berkas .xlsx yang sudah diisi")
-    impor.add_argument("--tahun", type=_year, help="tahun, bila tidak tertulis di berkas")
+    impor.add_argument("--tahun", type=year_arg, help="tahun, bila tidak tertulis di berkas")
     impor.add_argument(
-        "--triwulan", type=_quarter, help="triwulan realisasi anggaran, bila tidak di berkas"
+        "--triwulan", type=quarter_arg, help="triwulan realisasi anggaran, bila tidak di berkas"
     )
     impor.set_defaults(handler=cmd_impor)
 
     ekspor = sub.add_parser("ekspor", help="tulis tabel LKjIP (Bab III) ke Excel")
-    ekspor.add_argument("--tahun", type=_year, required=True)
-    ekspor.add_argument("--triwulan", type=_quarter, default=4, help="s.d. triwulan (baku: 4)")
+    ekspor.add_argument("--tahun", type=year_arg, required=True)
+    ekspor.add_argument("--triwulan", type=quarter_arg, default=4, help="s.d. triwulan (baku: 4)")
     ekspor.add_argument("--out", required=True, help="berkas .xlsx yang ditulis")
     ekspor.add_argument("--bukti", help="folder tujuan salinan berkas bukti dukung")
     ekspor.set_defaults(handler=cmd_ekspor)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from sicapai.bot.runtime import UserError, open_engine
+from sicapai.bot.runtime import UserError, open_engine, quarter_arg, require_pk_year, year_arg
 from sicapai.bot.settings import Settings
 from sicapai.bot.terminal import plain
 from sicapai.handlers.texts import capaian as t
@@ -19,7 +19,6 @@ from sicapai.models.queries import (
     get_period,
     indicator_specs,
     resolve_organisation,
-    years_with_pk,
 )
 from sicapai.models.scopes import ALL, Scope, unit_scope
 from sicapai.models.summaries import budget_figures, efficiency_rows, summarise
@@ -34,10 +33,7 @@ CHART_KINDS = ("capaian", "tren", "anggaran", "kegiatan", "efisiensi")
 def _setup(session: Session, args: argparse.Namespace) -> tuple[Organisation, Scope]:
     org = resolve_organisation(session=session, code=args.organisasi)
     assert org.id is not None
-    years = years_with_pk(session=session, organisation_id=org.id)
-    if args.tahun not in years:
-        known = ", ".join(map(str, years)) or "belum ada"
-        raise UserError(f"tidak ada PK tahun {args.tahun} (tahun yang tersedia: {known})")
+    require_pk_year(session, org.id, args.tahun)
     if getattr(args, "unit", None):
         scope = unit_scope(session=session, organisation_id=org.id, name=args.unit)
         if scope is None:
@@ -163,18 +159,16 @@ def _chart(session: Session, org: Organisation, scope: Scope, args: argparse.Nam
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from sicapai.bot.cli import _quarter, _year
-
     ringkasan = sub.add_parser("ringkasan", help="ringkasan capaian satu triwulan (teks)")
-    ringkasan.add_argument("--tahun", type=_year, required=True)
-    ringkasan.add_argument("--triwulan", type=_quarter, required=True)
+    ringkasan.add_argument("--tahun", type=year_arg, required=True)
+    ringkasan.add_argument("--triwulan", type=quarter_arg, required=True)
     ringkasan.add_argument("--unit", help='batasi ke satu unit, mis. "Bidang Tenaga Kerja"')
     ringkasan.set_defaults(handler=cmd_ringkasan)
 
     grafik = sub.add_parser("grafik", help="simpan grafik PNG")
     grafik.add_argument("--jenis", choices=CHART_KINDS, required=True)
-    grafik.add_argument("--tahun", type=_year, required=True)
-    grafik.add_argument("--triwulan", type=_quarter, required=True)
+    grafik.add_argument("--tahun", type=year_arg, required=True)
+    grafik.add_argument("--triwulan", type=quarter_arg, required=True)
     grafik.add_argument("--indikator", help="kode indikator untuk grafik tren")
     grafik.add_argument("--unit")
     grafik.add_argument("--out", required=True, help="berkas PNG tujuan")

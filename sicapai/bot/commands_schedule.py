@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from sicapai.bot.runtime import UserError, open_engine
+from sicapai.bot.runtime import UserError, open_engine, year_arg
 from sicapai.bot.settings import Settings
 from sicapai.models.calendar import (
     calendar_config,
@@ -182,10 +182,8 @@ def cmd_pengingat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from sicapai.bot.cli import _year
-
     jadwal = sub.add_parser("jadwal", help="lihat atau ubah jadwal pelaporan dan pengingat")
-    jadwal.add_argument("--tahun", type=_year, required=True)
+    jadwal.add_argument("--tahun", type=year_arg, required=True)
     jadwal.add_argument("--hari-tenggat", type=int, help="tenggat N hari setelah triwulan berakhir")
     jadwal.add_argument("--jam-tenggat", type=_hhmm, help="jam tenggat, mis. 23:59")
     jadwal.add_argument(

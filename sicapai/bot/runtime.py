@@ -2,17 +2,50 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlmodel import Session
 
 from sicapai.models.db import DatabaseUrlError, make_engine, normalise_url
 from sicapai.models.migrate import current_revision, head_revision
+from sicapai.models.queries import years_with_pk
 
 
 class UserError(Exception):
     """A problem the operator can fix; printed as one line, exit status 2."""
+
+
+def quarter_arg(text: str) -> int:
+    """argparse type for --triwulan: 1-4, with an Indonesian complaint otherwise."""
+    try:
+        quarter = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"triwulan harus 1-4, bukan {text!r}") from None
+    if quarter not in (1, 2, 3, 4):
+        raise argparse.ArgumentTypeError(f"triwulan harus 1-4, bukan {quarter}")
+    return quarter
+
+
+def year_arg(text: str) -> int:
+    """argparse type for --tahun."""
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"tahun harus angka, bukan {text!r}") from None
+    if not 2000 <= year <= 2100:
+        raise argparse.ArgumentTypeError(f"tahun {year} di luar jangkauan")
+    return year
+
+
+def require_pk_year(session: Session, organisation_id: int, year: int) -> None:
+    """One clear line when the office has no PK for that year."""
+    years = years_with_pk(session=session, organisation_id=organisation_id)
+    if year not in years:
+        known = ", ".join(map(str, years)) or "belum ada"
+        raise UserError(f"tidak ada PK tahun {year} (tahun yang tersedia: {known})")
 
 
 def sqlite_path(raw_url: str) -> Path | None:

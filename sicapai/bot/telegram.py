@@ -301,8 +301,14 @@ def build_application(
     base_file_url: str | None = None,
     rate_limit_retries: int = 3,
     reminders: bool = True,
+    read_timeout: float | None = None,
+    write_timeout: float | None = None,
 ) -> Application:  # type: ignore[type-arg]
-    """A polling Application against the given Bot API (Telegram, self-hosted, or a stand-in)."""
+    """A polling Application against the given Bot API (Telegram, self-hosted, or a stand-in).
+
+    `read_timeout`/`write_timeout` (seconds) override python-telegram-bot's defaults for every
+    call but getUpdates; the fault tests shorten them to provoke a timed-out send quickly.
+    """
     channel = TelegramChannel(conversations)
     builder = (
         ApplicationBuilder()
@@ -317,6 +323,10 @@ def build_application(
         .post_init(lambda app: on_start(app, conversations))
         .post_shutdown(lambda _: conversations.close())
     )
+    if read_timeout is not None:
+        builder = builder.read_timeout(read_timeout)
+    if write_timeout is not None:
+        builder = builder.write_timeout(write_timeout)
     application = builder.build()
     application.add_handler(TypeHandler(Update, channel.on_update))
     application.add_error_handler(error_handler)

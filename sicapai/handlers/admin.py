@@ -83,11 +83,7 @@ def _pick(turn: Turn, prompt: str, items: list[tuple[str, str]], page: int, purp
     pages = max(1, -(-len(items) // PAGE_SIZE))
     page = min(page, pages - 1)
     buttons = [[item] for item in items[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]]
-    nav = []
-    if page > 0:
-        nav.append(("‹ Sebelumnya", f"pg:{purpose}:{page - 1}"))
-    if page < pages - 1:
-        nav.append(("Berikutnya ›", f"pg:{purpose}:{page + 1}"))
+    nav = lookups.page_buttons(page, pages, f"pg:{purpose}")
     if nav:
         buttons.append(nav)
     turn.say(prompt, buttons)

@@ -55,11 +55,7 @@ def show(turn: Turn) -> None:
     pages = t.summary_pages(summary, scope.label, lookups.read_at(turn))
     page = min(int(turn.data.get("page", 0)), len(pages) - 1)
     turn.set_step("lihat", quarter=quarter, page=page)
-    paging = []
-    if page > 0:
-        paging.append(("‹ Sebelumnya", f"pg:{page - 1}"))
-    if page < len(pages) - 1:
-        paging.append(("Berikutnya ›", f"pg:{page + 1}"))
+    paging = lookups.page_buttons(page, len(pages))
     buttons = [row for row in (paging, navigation[0], [("📊 Grafik capaian", "g")]) if row]
     turn.say(pages[page], buttons)
 

@@ -35,7 +35,7 @@ from sicapai.handlers.port import (
     StoredFile,
 )
 from sicapai.models.db import transaction
-from sicapai.models.operations import AuditLog, DialogState
+from sicapai.models.operations import DialogState, record_audit
 from sicapai.models.organisation import Organisation, Person
 from sicapai.models.people import identity_of, organisation_of
 from sicapai.models.types import utcnow
@@ -177,16 +177,15 @@ class Turn:
 
     def audit(self, action: str, entity: str, entity_id: int | None, **detail: Any) -> None:
         org = self.organisation
-        self.session.add(
-            AuditLog(
-                organisation_id=org.id if org else None,
-                at=self.now,
-                person_id=self.person.id if self.person else None,
-                action=action,
-                entity=entity,
-                entity_id=entity_id,
-                detail={k: _jsonable(v) for k, v in detail.items()},
-            )
+        record_audit(
+            self.session,
+            org.id if org else None,
+            self.person.id if self.person else None,
+            action,
+            entity,
+            entity_id,
+            self.now,
+            **detail,
         )
 
     # --- finishing -------------------------------------------------------------------
@@ -220,12 +219,6 @@ class Turn:
         elif self.toast:
             replies.append(Reply(answer=self.toast))
         return replies
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    return str(value)
 
 
 def encode_button(dialog: str, version: int, action: str) -> str:

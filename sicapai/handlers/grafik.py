@@ -95,11 +95,7 @@ def choose_indicator(turn: Turn, page: int) -> None:
     page = min(page, pages - 1)
     shown = indicators[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     buttons = [[(f"{i.code} {i.name[:28]}", f"i:{i.id}")] for i in shown]
-    nav = []
-    if page > 0:
-        nav.append(("‹ Sebelumnya", f"pg:{page - 1}"))
-    if page < pages - 1:
-        nav.append(("Berikutnya ›", f"pg:{page + 1}"))
+    nav = lookups.page_buttons(page, pages)
     if nav:
         buttons.append(nav)
     turn.set_step("indikator", page=page)

@@ -63,3 +63,13 @@ def read_at(turn: Turn) -> str:
 
 def quarter_buttons(current: int) -> list[tuple[str, str]]:
     return [(quarter_name(q), f"q:{q}") for q in (1, 2, 3, 4) if q != current]
+
+
+def page_buttons(page: int, pages: int, prefix: str = "pg") -> list[tuple[str, str]]:
+    """‹ Sebelumnya / Berikutnya › for a paged answer (empty on a single page)."""
+    nav = []
+    if page > 0:
+        nav.append(("‹ Sebelumnya", f"{prefix}:{page - 1}"))
+    if page < pages - 1:
+        nav.append(("Berikutnya ›", f"{prefix}:{page + 1}"))
+    return nav

@@ -42,12 +42,8 @@ def show(turn: Turn) -> None:
     )
     pages = t.status_pages(rows, scope.label, year, quarter)
     page = min(int(turn.data.get("page", 0)), len(pages) - 1)
-    buttons = []
-    if page > 0:
-        buttons.append([("‹ Sebelumnya", f"pg:{page - 1}")])
-    if page < len(pages) - 1:
-        buttons.append([("Berikutnya ›", f"pg:{page + 1}")])
-    buttons.append(lookups.quarter_buttons(quarter))
+    paging = lookups.page_buttons(page, len(pages))
+    buttons = [row for row in (paging, lookups.quarter_buttons(quarter)) if row]
     turn.say(pages[page], buttons)
 
 

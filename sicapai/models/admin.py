@@ -8,37 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from sqlmodel import Session, col, select
 
-from sicapai.models.operations import AuditLog
+from sicapai.models.operations import AuditLog, record_audit
 from sicapai.models.organisation import AdminGrant, Delegation, Holding, Person, Position
 from sicapai.models.people import held_positions, is_admin
 from sicapai.models.performance import Indicator, QuarterTarget
-
-
-def _audit(
-    session: Session,
-    org_id: int,
-    person_id: int | None,
-    action: str,
-    entity: str,
-    entity_id: int | None,
-    now: datetime,
-    **detail: Any,
-) -> None:
-    session.add(
-        AuditLog(
-            organisation_id=org_id,
-            at=now,
-            person_id=person_id,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            detail=detail,
-        )
-    )
 
 
 @dataclass(frozen=True)
@@ -97,7 +73,7 @@ def deactivate(
         return None
     person.active = False
     session.add(person)
-    _audit(
+    record_audit(
         session,
         organisation_id,
         by,
@@ -128,7 +104,7 @@ def delegate(
     if exists is not None or position_id == delegate_id:
         return False
     session.add(Delegation(position_id=position_id, delegate_id=delegate_id))
-    _audit(
+    record_audit(
         session,
         organisation_id,
         by,
@@ -160,7 +136,7 @@ def set_quarter_targets(
         row = row or QuarterTarget(indicator_id=indicator.id, quarter=quarter, target=target)  # type: ignore[arg-type]
         row.target = target
         session.add(row)
-        _audit(
+        record_audit(
             session,
             indicator.organisation_id,
             by,

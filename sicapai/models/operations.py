@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Text, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, Session, SQLModel
 
 from sicapai.models.types import UtcDateTime, utcnow
 
@@ -72,3 +72,32 @@ class ReminderLog(SQLModel, table=True):
     text: str | None = Field(default=None, sa_type=Text)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
+def record_audit(
+    session: Session,
+    organisation_id: int | None,
+    person_id: int | None,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    now: datetime,
+    **detail: Any,
+) -> None:
+    """Append one audit-log entry; values that JSON cannot hold are kept as text."""
+    session.add(
+        AuditLog(
+            organisation_id=organisation_id,
+            at=now,
+            person_id=person_id,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            detail={
+                key: value
+                if isinstance(value, (str, int, float, bool)) or value is None
+                else str(value)
+                for key, value in detail.items()
+            },
+        )
+    )

@@ -32,6 +32,25 @@ def _person(row: Person) -> planner.Person:
     return planner.Person(row.id, row.name)
 
 
+def _duty(
+    session: Session,
+    position: Position,
+    units: dict[int | None, str],
+    pending: tuple[planner.Item, ...],
+    total: int,
+) -> planner.Duty:
+    assert position.id is not None
+    return planner.Duty(
+        position_id=position.id,
+        position_name=position.name,
+        unit_name=units.get(position.unit_id, position.name),
+        superior_id=position.superior_id,
+        holders=tuple(_person(p) for p in holders(session=session, position_id=position.id)),
+        pending=pending,
+        total=total,
+    )
+
+
 def period_duties(
     *, session: Session, organisation: Organisation, period: Period, config: CalendarConfig
 ) -> planner.PeriodDuties:
@@ -83,40 +102,13 @@ def period_duties(
             if line.id not in reported_lines
         ]
         total = len(due) + len(own_lines)
-        if total == 0:
-            continue
-        assert position.id is not None
-        duties.append(
-            planner.Duty(
-                position_id=position.id,
-                position_name=position.name,
-                unit_name=units.get(position.unit_id, position.name),
-                superior_id=position.superior_id,
-                holders=tuple(
-                    _person(p) for p in holders(session=session, position_id=position.id)
-                ),
-                pending=tuple(pending),
-                total=total,
-            )
-        )
+        if total:
+            duties.append(_duty(session, position, units, tuple(pending), total))
     # superiors without duties of their own still need to be known to the planner
     known = {d.position_id for d in duties}
     for position in positions:
         if position.id not in known and any(d.superior_id == position.id for d in duties):
-            assert position.id is not None
-            duties.append(
-                planner.Duty(
-                    position_id=position.id,
-                    position_name=position.name,
-                    unit_name=units.get(position.unit_id, position.name),
-                    superior_id=position.superior_id,
-                    holders=tuple(
-                        _person(p) for p in holders(session=session, position_id=position.id)
-                    ),
-                    pending=(),
-                    total=0,
-                )
-            )
+            duties.append(_duty(session, position, units, (), 0))
     return planner.PeriodDuties(
         period_id=period.id,
         year=period.year,

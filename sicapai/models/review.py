@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from sicapai.models.operations import AuditLog
+from sicapai.models.operations import record_audit
 from sicapai.models.organisation import AdminGrant, Person, Position
 from sicapai.models.people import held_positions, holders, is_admin
 from sicapai.models.performance import (
@@ -27,32 +27,6 @@ from sicapai.models.performance import (
 )
 from sicapai.models.reporting import NewRevision, save_revision
 from sicapai.reports.capaian import is_due
-
-
-def _audit(
-    session: Session,
-    org_id: int,
-    person_id: int | None,
-    action: str,
-    entity: str,
-    entity_id: int | None,
-    now: datetime,
-    **detail: Any,
-) -> None:
-    session.add(
-        AuditLog(
-            organisation_id=org_id,
-            at=now,
-            person_id=person_id,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            detail={
-                k: (v if isinstance(v, (str, int, float, bool)) or v is None else str(v))
-                for k, v in detail.items()
-            },
-        )
-    )
 
 
 def admins(*, session: Session, organisation_id: int) -> list[Person]:
@@ -146,7 +120,7 @@ def approve(*, session: Session, submission: Submission, person_id: int, now: da
     submission.review_note = None
     submission.updated_at = now
     session.add(submission)
-    _audit(
+    record_audit(
         session,
         indicator.organisation_id,
         person_id,
@@ -168,7 +142,7 @@ def send_back(
     submission.review_note = note
     submission.updated_at = now
     session.add(submission)
-    _audit(
+    record_audit(
         session,
         indicator.organisation_id,
         person_id,
@@ -215,7 +189,7 @@ def lock(*, session: Session, period: Period, person_id: int | None, now: dateti
     period.locked = True
     period.locked_at = now
     session.add(period)
-    _audit(
+    record_audit(
         session,
         period.organisation_id,
         person_id,
@@ -234,7 +208,7 @@ def lock(*, session: Session, period: Period, person_id: int | None, now: dateti
 def unlock(*, session: Session, period: Period, person_id: int | None, now: datetime) -> None:
     period.locked = False
     session.add(period)
-    _audit(
+    record_audit(
         session,
         period.organisation_id,
         person_id,
@@ -273,7 +247,7 @@ def request_change(
     )
     session.add(request)
     session.flush()
-    _audit(
+    record_audit(
         session,
         indicator.organisation_id,
         person_id,
@@ -332,7 +306,7 @@ def decide_change(
             now=now,
         )
         number = revision.number
-    _audit(
+    record_audit(
         session,
         indicator.organisation_id,
         person_id,
