@@ -10,7 +10,11 @@ import importlib
 import sys
 
 BENCHMARKS: dict[str, str] = {
+    "broadcast": "bench.broadcast",
     "charts": "bench.charts",
+    "conversations": "bench.conversations",
+    "lookups": "bench.lookups",
+    "memory": "bench.memory",
 }
 
 

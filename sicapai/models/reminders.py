@@ -180,6 +180,8 @@ def plan_for(
     for year in years:
         config = calendar_config(session=session, organisation=organisation, year=year)
         for period in ensure_periods(session, organisation, year).values():
+            if period.locked:
+                continue  # a locked quarter is closed: nobody is chased for it any more
             deadline = effective_deadline(period, config)
             if live:
                 today = start.astimezone(config.zone).date()
