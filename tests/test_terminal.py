@@ -113,7 +113,7 @@ def test_jadwal_shows_and_edits_the_calendar(seeded: Database) -> None:
     assert edited.returncode == 0, edited.stderr
     out = edited.stdout
     assert "TW I: tenggat Senin, 14 April 2025 23.59 WITA (diatur admin)" in out
-    assert "Jam kerja 07.30–15.30" in out and "pengingat 5, 2 hari" in out
+    assert "Jam kerja 07.30–15.30 WITA, Senin, Selasa" in out and "pengingat 5, 2 hari" in out
     assert "Libur kantor: 9 Oktober 2025" in out
     bad = run_cli(
         "jadwal", "--tahun", "2025", "--jam-kerja", "16:00-08:00", database_url=seeded.url

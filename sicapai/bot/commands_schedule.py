@@ -54,6 +54,23 @@ def _days_list(text: str) -> list[int]:
     return values
 
 
+WEEKDAYS = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
+
+
+def _weekdays(text: str) -> list[int]:
+    days = []
+    for part in text.lower().replace("'", "").split(","):
+        name = part.strip()
+        if name not in WEEKDAYS:
+            raise argparse.ArgumentTypeError(
+                f"hari {part.strip()!r} tidak dikenal; pakai {', '.join(WEEKDAYS)}"
+            )
+        days.append(WEEKDAYS.index(name))
+    if not days:
+        raise argparse.ArgumentTypeError("sebutkan paling sedikit satu hari kerja")
+    return sorted(set(days))
+
+
 def cmd_jadwal(args: argparse.Namespace, settings: Settings) -> int:
     engine = open_engine(settings.database_url)
     try:
@@ -95,6 +112,8 @@ def _changes(
         changes["remind_days_before"] = args.pengingat
     if args.susulan is not None:
         changes["remind_working_days_after"] = args.susulan
+    if args.hari_kerja is not None:
+        changes["work_days"] = args.hari_kerja
     if args.jam_kerja:
         start, _, end = args.jam_kerja.partition("-")
         start, end = _hhmm(start), _hhmm(end)
@@ -115,7 +134,8 @@ def _describe(session: Session, org: object, year: int) -> str:
     zone = zone_label(config.timezone)
     lines = [
         f"Jadwal pelaporan {year} — {org.name}",  # type: ignore[attr-defined]
-        f"Jam kerja {config.work_start:%H.%M}–{config.work_end:%H.%M} {zone}, Senin–Jumat; "
+        f"Jam kerja {config.work_start:%H.%M}–{config.work_end:%H.%M} {zone}, "
+        f"{', '.join(WEEKDAYS[d].capitalize() for d in config.work_days)}; "
         f"pengingat {', '.join(map(str, config.remind_days_before))} hari sebelum tenggat, "
         f"pagi hari tenggat, lalu {config.remind_working_days_after} hari kerja sesudahnya.",
     ]
@@ -195,6 +215,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     jadwal.add_argument("--pengingat", type=_days_list, help="hari sebelum tenggat, mis. 7,3,1")
     jadwal.add_argument("--susulan", type=int, help="pengingat susulan: jumlah hari kerja")
     jadwal.add_argument("--jam-kerja", help="mis. 08:00-16:00")
+    jadwal.add_argument(
+        "--hari-kerja", type=_weekdays, help="hari kerja, mis. senin,selasa,rabu,kamis,jumat"
+    )
     jadwal.add_argument("--libur", type=_date, action="append", help="tambah hari libur kantor")
     jadwal.add_argument("--hapus-libur", type=_date, action="append")
     jadwal.set_defaults(handler=cmd_jadwal)

@@ -64,13 +64,10 @@ class PerPersonUpdateProcessor(BaseUpdateProcessor):
         if user is None:
             await coroutine
             return
+        # one small lock per person who ever wrote: a thousand people cost a few hundred KB
         lock = self._locks.setdefault(user.id, asyncio.Lock())
-        try:
-            async with lock:
-                await coroutine
-        finally:
-            if not lock.locked() and not lock._waiters:  # type: ignore[attr-defined]
-                self._locks.pop(user.id, None)
+        async with lock:
+            await coroutine
 
     async def initialize(self) -> None:
         """Nothing to set up."""
