@@ -140,7 +140,8 @@ class TerminalChannel:
                     numbered.append(button)
                     self.write(f"  [{len(numbered)}] {button.label}\n")
             self.write("\n")
-        if numbered or replies:
+        if numbered:
+            # like a chat app, older buttons stay pressable until new ones appear
             self.buttons = numbered
 
     def save(self, reply: Reply) -> Path:
