@@ -156,6 +156,9 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         )
     setup_logging(token, verbose=args.verbose)
     engine = open_engine(settings.database_url)
+    from telegram.error import InvalidToken, TelegramError
+
+    from sicapai.bot.logs import REDACTED
     from sicapai.bot.telegram import build_application  # heavy import: only when running
     from sicapai.reports.chart_worker import ChartRenderer
 
@@ -167,6 +170,14 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         application.run_polling(
             allowed_updates=["message", "callback_query"], drop_pending_updates=False
         )
+    except InvalidToken:
+        # python-telegram-bot's own message quotes the token; never let it reach stderr
+        raise UserError(
+            "TELEGRAM_BOT_TOKEN ditolak oleh Bot API; periksa tokennya di @BotFather"
+        ) from None
+    except TelegramError as exc:  # the Bot API cannot be reached at start-up
+        reason = str(exc).replace(token, REDACTED)
+        raise UserError(f"Bot API (TELEGRAM_BASE_URL) tidak dapat dihubungi: {reason}") from None
     finally:
         engine.dispose()
     return 0

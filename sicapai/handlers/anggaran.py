@@ -65,6 +65,29 @@ def start(turn: Turn, args: str = "") -> None:
     show_list(turn)
 
 
+def start_on(turn: Turn, period_id: int, line_id: int) -> None:
+    """Open the flow on one line (from a reminder or a receipt's offer) if its period is open:
+    the ids come from button data, which a client can forge."""
+    org = turn.organisation
+    year = (
+        reporting_year(session=turn.session, organisation=org, configured=turn.app.year)
+        if org
+        else None
+    )
+    periods = (
+        open_periods(
+            session=turn.session, organisation=org, year=year, today=turn.local_now().date()
+        )
+        if org is not None and year is not None
+        else []
+    )
+    if period_id not in {p.id for p in periods}:
+        turn.say(lt.PERIOD_CLOSED)
+        return
+    turn.goto(CODE, "pilih", period_id=period_id, page=0)
+    choose_line(turn, line_id)
+
+
 def _period(turn: Turn) -> Period:
     period = turn.session.get(Period, turn.data.get("period_id"))
     assert period is not None
@@ -316,8 +339,7 @@ def on_press(turn: Turn, action: str) -> None:
     if name == "n":
         period_id, _, line_id = arg.partition(":")
         if period_id.isdigit() and line_id.isdigit():
-            turn.goto(CODE, "pilih", period_id=int(period_id), page=0)
-            choose_line(turn, int(line_id))
+            start_on(turn, int(period_id), int(line_id))
         return
     if name == "selesai" and turn.dialog is None:
         turn.toast = "Terima kasih!"

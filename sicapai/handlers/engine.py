@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -46,6 +47,7 @@ log = logging.getLogger(__name__)
 
 CALLBACK_LIMIT = 64  # bytes Telegram allows in callback data
 MAX_FILE_BYTES = 20 * 1024 * 1024  # what a bot may download
+SAFE_SUFFIX = re.compile(r"\.[a-z0-9]{1,10}")  # kept on a stored evidence file's name
 
 
 @dataclass
@@ -302,6 +304,7 @@ class Conversations:
 
     async def handle(self, identity: Identity, event: Event) -> TurnResult:
         """One turn; a file is downloaded only when the person's current step asks for one."""
+        event = _without_nul(event)
         if event.kind == EventKind.FILE and event.file is not None:
             try:
                 wanted = await asyncio.to_thread(self._step_accepts_file, identity)
@@ -367,7 +370,9 @@ class Conversations:
         if not rule.allows(incoming):
             return Reply(rule.refusal)
         self.files_dir.mkdir(parents=True, exist_ok=True)
-        suffix = Path(incoming.name).suffix.lower() or (".jpg" if incoming.is_photo else "")
+        suffix = Path(incoming.name).suffix.lower()
+        if not SAFE_SUFFIX.fullmatch(suffix):  # a NUL, or 200 characters after a dot: no type
+            suffix = ".jpg" if incoming.is_photo else ""
         target = self.files_dir / f"{utcnow():%Y%m%d%H%M%S}-{secrets.token_hex(6)}{suffix}"
         try:
             await incoming.download(target)
@@ -379,7 +384,9 @@ class Conversations:
         if size > MAX_FILE_BYTES:
             target.unlink(missing_ok=True)
             return Reply(texts.FILE_TOO_BIG)
-        return StoredFile(str(target), incoming.name, incoming.mime_type, size, digest)
+        name = incoming.name.replace("\x00", "")[:255]  # what the evidence table can hold
+        mime = incoming.mime_type[:100] if incoming.mime_type else incoming.mime_type
+        return StoredFile(str(target), name, mime, size, digest)
 
     def _turn(self, identity: Identity, event: Event) -> TurnResult:
         with transaction(self.engine) as session:
@@ -404,6 +411,14 @@ class Conversations:
                 for n in turn.notices
             ]
             return TurnResult(replies, notices)
+
+
+def _without_nul(event: Event) -> Event:
+    """PostgreSQL text cannot hold a NUL character (SQLite can). Nobody types one on purpose,
+    and one kept in a dialog would make every save fail with "sedang ada gangguan"."""
+    if "\x00" not in event.text and "\x00" not in event.args:
+        return event
+    return replace(event, text=event.text.replace("\x00", ""), args=event.args.replace("\x00", ""))
 
 
 def _checksum(path: Path) -> tuple[str, int]:

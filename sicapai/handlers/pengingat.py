@@ -33,8 +33,7 @@ def from_reminder(turn: Turn, action: str) -> None:
     if kind == "n":
         lapor.start_on(turn, int(period), int(item))
     elif kind == "a":
-        turn.goto(anggaran.CODE, "pilih", period_id=int(period), page=0)
-        anggaran.choose_line(turn, int(item))
+        anggaran.start_on(turn, int(period), int(item))
 
 
 def _upcoming(turn: Turn) -> list:  # type: ignore[type-arg]

@@ -210,6 +210,17 @@ def evidence_received(name: str, count: int) -> str:
     )
 
 
+PREVIEW_TEXT_LIMIT = 500  # characters of each answer echoed in the preview
+
+
+def clip(text: str) -> str:
+    """Answers are stored whole (up to MAX_TEXT each), but five of them echoed in full would
+    push the preview past Telegram's 4096 characters and it could not be sent at all."""
+    if len(text) <= PREVIEW_TEXT_LIMIT:
+        return esc(text)
+    return esc(text[: PREVIEW_TEXT_LIMIT - 1].rstrip()) + "…"
+
+
 def preview(
     *,
     code: str,
@@ -239,10 +250,10 @@ def preview(
     if comparison:
         lines.append(comparison)
     for label, text in narrative:
-        lines.append(f"{label}: {esc(text)}")
+        lines.append(f"{label}: {clip(text)}")
     lines.append(f"Bukti dukung: {files} berkas" if files else "Bukti dukung: tidak ada")
     if reason:
-        lines.append(f"Alasan perubahan: {esc(reason)}")
+        lines.append(f"Alasan perubahan: {clip(reason)}")
     lines += warnings
     lines.append("\nPeriksa kembali, lalu tekan Simpan.")
     return "\n".join(lines)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sicapai.handlers.texts import esc
+from sicapai.handlers.texts.lapor import clip
 
 NOTHING = "Tidak ada laporan yang menunggu verifikasi Anda. Terima kasih!"
 NOT_YOURS = "Laporan itu bukan bagian yang Anda verifikasi."
@@ -39,7 +40,7 @@ def detail(
         f"Angka: {figures}",
         f"Capaian: {achievement}",
     ]
-    lines += [f"{label}: {esc(text)}" for label, text in narrative]
+    lines += [f"{label}: {clip(text)}" for label, text in narrative]
     lines.append(f"Bukti dukung: {files} berkas" if files else "Bukti dukung: tidak ada")
     return "\n".join(lines)
 
