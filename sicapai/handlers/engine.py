@@ -199,7 +199,7 @@ class Turn:
             self.state.updated_at = self.now
             self.session.add(self.state)
         replies = []
-        for draft in self.drafts:
+        for draft in merge_drafts(self.drafts):
             rows = [
                 [
                     Button(label, encode_button(dialog, version, action))
@@ -221,6 +221,36 @@ class Turn:
         elif self.toast:
             replies.append(Reply(answer=self.toast))
         return replies
+
+
+MERGE_LIMIT = 3800  # stay clear of Telegram's 4096 characters
+
+
+def merge_drafts(drafts: list[Draft]) -> list[Draft]:
+    """Join a text without buttons to the text after it, when both fit in one message.
+
+    "Realisasi 90%, capaian 90%" followed by "Apa kendalanya?" reads better as one message,
+    and every message saved is one fewer against Telegram's 30 messages a second when
+    hundreds of people report in the same minutes.
+    """
+    merged: list[Draft] = []
+    for draft in drafts:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and not previous.buttons
+            and previous.chart is None
+            and previous.document is None
+            and draft.chart is None
+            and draft.document is None
+            and previous.text
+            and draft.text
+            and len(previous.text) + 2 + len(draft.text) <= MERGE_LIMIT
+        ):
+            merged[-1] = Draft(f"{previous.text}\n\n{draft.text}", draft.buttons, None, None, None)
+        else:
+            merged.append(draft)
+    return merged
 
 
 def encode_button(dialog: str, version: int, action: str) -> str:
