@@ -64,14 +64,15 @@ class Pacer:
             now = self.clock()
             while self._sent and self._sent[0] <= now - 1.0:
                 self._sent.popleft()
-            delay = max(0.0, self._next - now)
+            slot = max(now, self._next)  # this send's planned moment
             if len(self._sent) >= self.rate:
-                delay = max(delay, self._sent[0] + 1.0 - now)
-            if delay > 0:
-                await asyncio.sleep(delay)
-                now = self.clock()
-            self._next = now + self.interval
-            self._sent.append(now)
+                slot = max(slot, self._sent[0] + 1.0)
+            if slot > now:
+                await asyncio.sleep(slot - now)
+            # the next slot follows the planned one, not the (always late) wake-up, so the
+            # pace does not drift below the rate
+            self._next = slot + self.interval
+            self._sent.append(max(slot, self.clock()))
 
 
 def button_for(planned: Planned) -> list[list[Button]]:
