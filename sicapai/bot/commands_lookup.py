@@ -24,7 +24,7 @@ from sicapai.models.scopes import ALL, Scope, unit_scope
 from sicapai.models.summaries import budget_figures, efficiency_rows, summarise
 from sicapai.models.types import utcnow
 from sicapai.reports import chart_data
-from sicapai.reports.charts import Chart, EmptyChart, render_png
+from sicapai.reports.chart_specs import Chart, EmptyChart
 from sicapai.reports.dates import local_datetime
 
 CHART_KINDS = ("capaian", "tren", "anggaran", "kegiatan", "efisiensi")
@@ -82,6 +82,8 @@ def cmd_grafik(args: argparse.Namespace, settings: Settings) -> int:
             chart = _chart(session, org, scope, args)
     finally:
         engine.dispose()
+    from sicapai.reports.charts import render_png  # matplotlib: only for this command
+
     try:
         png = render_png(chart)
     except EmptyChart as empty:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
@@ -40,8 +40,10 @@ from sicapai.models.operations import DialogState, record_audit
 from sicapai.models.organisation import Organisation, Person
 from sicapai.models.people import identity_of, organisation_of
 from sicapai.models.types import utcnow
-from sicapai.reports.chart_worker import ChartRenderer
-from sicapai.reports.charts import EmptyChart
+from sicapai.reports.chart_specs import EmptyChart
+
+if TYPE_CHECKING:
+    from sicapai.reports.chart_worker import ChartRenderer
 
 log = logging.getLogger(__name__)
 
@@ -364,6 +366,9 @@ class Conversations:
     async def _draw(self, reply: Reply) -> None:
         """Render a chart reply into PNG bytes, or turn it into a friendly "no data" text."""
         if self.charts is None:
+            # matplotlib is imported only by the process that draws, and only when it must
+            from sicapai.reports.chart_worker import ChartRenderer
+
             self.charts = ChartRenderer(mode="thread")
         try:
             reply.photo = await self.charts.render(reply.chart)  # type: ignore[arg-type]

@@ -19,7 +19,7 @@ from sicapai.models.performance import Indicator, PastRealisation
 from sicapai.models.queries import current_reports, get_period, indicator_specs
 from sicapai.models.summaries import budget_figures, efficiency_rows, summarise
 from sicapai.reports import chart_data
-from sicapai.reports.charts import Chart
+from sicapai.reports.chart_specs import Chart
 
 CODE = "gr"
 FIGURE_STEPS: frozenset[str] = frozenset()

@@ -97,24 +97,22 @@ def _upsert(
 
 
 def ensure_periods(session: Session, organisation: Organisation, year: int) -> dict[int, Period]:
-    """The four reporting periods of a year, created with default deadlines when missing."""
+    """The four reporting periods of a year, created when missing (one query when they exist)."""
     assert organisation.id is not None
-    periods: dict[int, Period] = {}
+    periods = {
+        p.quarter: p
+        for p in session.exec(
+            select(Period).where(Period.organisation_id == organisation.id, Period.year == year)
+        )
+    }
     for quarter in (1, 2, 3, 4):
-        period = session.exec(
-            select(Period).where(
-                Period.organisation_id == organisation.id,
-                Period.year == year,
-                Period.quarter == quarter,
-            )
-        ).first()
-        if period is None:
+        if quarter not in periods:
             # no deadline stored: the office's calendar computes it until the admin sets one
             period = Period(organisation_id=organisation.id, year=year, quarter=quarter)
             session.add(period)
             session.flush()
-        periods[quarter] = period
-    return periods
+            periods[quarter] = period
+    return dict(sorted(periods.items()))
 
 
 def load_master(session: Session, path: Path) -> LoadReport:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from sicapai.reports.charts import (
+from sicapai.reports.chart_specs import (
     BudgetBar,
     BudgetChart,
     CapaianBar,

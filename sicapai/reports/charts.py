@@ -20,12 +20,10 @@ Why it is built this way:
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 import textwrap
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass
 from decimal import Decimal
 from io import BytesIO
 from typing import Any, Final, Literal
@@ -42,6 +40,21 @@ from PIL import Image
 
 from sicapai.reports.capaian import CRITERION_BOUNDS, Criterion, absorption, efficiency
 from sicapai.reports.capaian import criterion as criterion_of
+from sicapai.reports.chart_specs import (
+    EMPTY_MESSAGE,
+    BudgetBar,
+    BudgetChart,
+    CapaianBar,
+    CapaianChart,
+    Chart,
+    ChartMeta,
+    EfficiencyChart,
+    EfficiencyPoint,
+    EmptyChart,
+    TrendChart,
+    TrendPoint,
+    chart_key,
+)
 from sicapai.reports.numbers import format_number, format_percent, round_half_up
 
 __all__ = [
@@ -81,97 +94,6 @@ __all__ = [
     "trend_layout",
     "wrap_label",
 ]
-
-# --- the input: built by the handlers ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ChartMeta:
-    """The header every chart carries: what, for which period, and when the data was read."""
-
-    title: str
-    period_label: str  # "TW IV 2025"
-    read_at: str  # "29 November 2026 10.00 WITA"
-
-
-@dataclass(frozen=True)
-class CapaianBar:
-    code: str
-    name: str
-    achievement: Decimal | None  # capaian in percent points; None when not computable
-    criterion: str | None  # a `Criterion` value; derived from `achievement` when None
-
-
-@dataclass(frozen=True)
-class CapaianChart:
-    """(a) Capaian per indicator, bars coloured by kriteria, a line at 100%."""
-
-    meta: ChartMeta
-    bars: tuple[CapaianBar, ...]
-
-
-@dataclass(frozen=True)
-class TrendPoint:
-    label: str  # "TW I" .. "TW IV"
-    realisation: Decimal | None
-    target: Decimal | None
-
-
-@dataclass(frozen=True)
-class TrendChart:
-    """(b) One indicator: realisasi per quarter against its targets, after previous years."""
-
-    meta: ChartMeta
-    code: str
-    name: str
-    unit_label: str  # "Persen", "Orang", "Nilai", ...
-    points: tuple[TrendPoint, ...]
-    previous_years: tuple[tuple[int, Decimal], ...]  # ((2023, 78.41), (2024, 80.15)), Tabel 3.4
-
-
-@dataclass(frozen=True)
-class BudgetBar:
-    code: str
-    name: str
-    ceiling: Decimal  # pagu
-    spent: Decimal | None  # realisasi anggaran
-
-
-@dataclass(frozen=True)
-class BudgetChart:
-    """(c) Pagu against realisasi per program or kegiatan, serapan as the labels."""
-
-    meta: ChartMeta
-    bars: tuple[BudgetBar, ...]
-
-
-@dataclass(frozen=True)
-class EfficiencyPoint:
-    code: str
-    name: str
-    achievement: Decimal  # capaian kinerja, percent points
-    absorption: Decimal  # serapan anggaran, percent points
-
-
-@dataclass(frozen=True)
-class EfficiencyChart:
-    """(d) Capaian kinerja against serapan anggaran per indicator (Tabel 3.7)."""
-
-    meta: ChartMeta
-    points: tuple[EfficiencyPoint, ...]
-
-
-Chart = CapaianChart | TrendChart | BudgetChart | EfficiencyChart
-
-EMPTY_MESSAGE: Final = "Belum ada data untuk digambar pada periode ini."
-
-
-class EmptyChart(ValueError):
-    """Nothing to draw: the handler answers with the message instead of an empty picture."""
-
-    def __init__(self, message: str = EMPTY_MESSAGE) -> None:
-        super().__init__(message)
-
 
 # --- the look: one place for sizes and colours ----------------------------------------------
 
@@ -453,31 +375,6 @@ def format_rupiah_short(value: Decimal | int, places: int = 1) -> str:
 
 
 _RUPIAH_UNITS: Final = ((10**12, "T"), (10**9, "M"), (10**6, "jt"), (10**3, "rb"))
-
-
-# --- the cache key --------------------------------------------------------------------------
-
-
-def chart_key(chart: Chart) -> str:
-    """A stable sha256 of the chart's whole content: equal data, equal key; any change, new key."""
-    text = json.dumps(_plain(chart), ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _plain(value: object) -> object:
-    if is_dataclass(value) and not isinstance(value, type):
-        content = {field.name: _plain(getattr(value, field.name)) for field in fields(value)}
-        return {"type": type(value).__name__, "fields": content}
-    if isinstance(value, tuple | list):
-        return [_plain(item) for item in value]
-    if isinstance(value, Decimal):
-        return {"decimal": str(value)}
-    if value is None or isinstance(value, str | int):
-        return value
-    raise TypeError(f"unexpected {type(value).__name__} in chart data")
-
-
-# --- drawing --------------------------------------------------------------------------------
 
 
 def render_png(chart: Chart) -> bytes:
