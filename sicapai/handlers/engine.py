@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
@@ -288,16 +288,6 @@ class FileRule:
 
 
 EVIDENCE_FILES = FileRule(texts.EVIDENCE_MIME_TYPES, frozenset({".pdf", ".jpg", ".jpeg", ".png"}))
-
-
-class Flow(Protocol):
-    """What a conversation module offers the engine."""
-
-    CODE: str
-
-    def on_text(self, turn: Turn, text: str) -> None: ...
-
-    def on_press(self, turn: Turn, action: str) -> None: ...
 
 
 @dataclass

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sicapai.models.performance import Kind, NegativeFormula, Polarity, Status
+from sicapai.models.performance import NegativeFormula, Polarity, Status
 from sicapai.reports.capaian import (
     Criterion,
     Figures,
@@ -111,7 +111,3 @@ def sort_by_code(results: list[IndicatorResult]) -> list[IndicatorResult]:
 def sort_by_report(results: list[IndicatorResult]) -> list[IndicatorResult]:
     """The order of the report's own Tabel 3.3."""
     return sorted(results, key=lambda r: (r.spec.report_order, r.spec.code))
-
-
-def is_ratio(spec: IndicatorSpec) -> bool:
-    return spec.kind == Kind.RATIO

@@ -42,7 +42,6 @@ TEXT_REQUIRED = (
 EMPTY_TEXT = "Pesannya kosong. Silakan tuliskan jawabannya."
 REASON_REQUIRED = "Alasan perubahan wajib diisi. Silakan tuliskan singkat mengapa angkanya diubah."
 PRESS_A_BUTTON = "Silakan pilih salah satu tombol di atas, atau ketik /batal untuk berhenti."
-SAVE_FAILED_CLOSED = PERIOD_CLOSED
 ALL_DONE = "Semua indikator Anda untuk {period} sudah dilaporkan. Terima kasih!"
 
 BTN_SAVE = "💾 Simpan"
