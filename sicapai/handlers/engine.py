@@ -15,6 +15,7 @@ import logging
 import re
 import secrets
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -23,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from sicapai.handlers import texts
 from sicapai.handlers.port import (
@@ -37,7 +38,7 @@ from sicapai.handlers.port import (
 )
 from sicapai.models.db import transaction
 from sicapai.models.operations import DialogState, record_audit
-from sicapai.models.organisation import Organisation, Person
+from sicapai.models.organisation import ChatIdentity, Organisation, Person
 from sicapai.models.people import identity_of, organisation_of
 from sicapai.models.types import utcnow
 from sicapai.reports.chart_specs import EmptyChart
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+TURN_WORKERS = 4  # bench/conversations: 2, 4 and 8 threads gave the same throughput
 CALLBACK_LIMIT = 64  # bytes Telegram allows in callback data
 MAX_FILE_BYTES = 20 * 1024 * 1024  # what a bot may download
 SAFE_SUFFIX = re.compile(r"\.[a-z0-9]{1,10}")  # kept on a stored evidence file's name
@@ -89,13 +91,12 @@ class Turn:
         self.identity = identity
         self.event = event
         self.person = person
-        self.state = state
+        self.state = state  # also loads dialog, step and data (see the setter)
         self.now = now
         self.app = app
         self.drafts: list[Draft] = []
         self.notices: list[Notice] = []
         self.toast: str | None = None
-        self._changed = False
         self._org: Organisation | None = None
 
     # --- who -------------------------------------------------------------------------
@@ -119,42 +120,62 @@ class Turn:
         return self.now.astimezone(self.zone)
 
     # --- state -----------------------------------------------------------------------
+    # A flow's moves are kept here and written to the DialogState row once, in `finish`:
+    # a dirty row would make every later read of the turn flush first and would stop the
+    # session from answering repeated reads from memory (`sicapai.models.memo`).
+    @property
+    def state(self) -> DialogState | None:
+        return self._state
+
+    @state.setter
+    def state(self, state: DialogState | None) -> None:
+        self._state = state
+        self._dialog = state.dialog if state else None
+        self._step = state.step if state else None
+        self._data: dict[str, Any] = dict(state.data) if state and state.data else {}
+        self._changed = False
+
     @property
     def dialog(self) -> str | None:
-        return self.state.dialog if self.state else None
+        return self._dialog
 
     @property
     def step(self) -> str | None:
-        return self.state.step if self.state else None
+        return self._step
 
     @property
     def data(self) -> dict[str, Any]:
-        return dict(self.state.data) if self.state and self.state.data else {}
+        return dict(self._data)
 
     def goto(self, dialog: str, step: str, **data: Any) -> None:
         """Move to a step; `data` replaces the flow's data entirely."""
-        state = self._ensure_state()
-        state.dialog, state.step, state.data = dialog, step, data
+        self._dialog, self._step, self._data = dialog, step, dict(data)
         self._changed = True
 
     def set_step(self, step: str, **updates: Any) -> None:
         """Move within the current flow, keeping its data (plus `updates`)."""
-        state = self._ensure_state()
-        merged = dict(state.data or {})
-        merged.update(updates)
-        state.step, state.data = step, merged
+        self._step = step
+        self._data = {**self._data, **updates}
         self._changed = True
 
     def clear(self) -> None:
         """Leave any flow."""
-        state = self._ensure_state()
-        state.dialog, state.step, state.data = None, None, {}
+        self._dialog, self._step, self._data = None, None, {}
         self._changed = True
 
-    def _ensure_state(self) -> DialogState:
-        if self.state is None:
-            self.state = DialogState(person_id=self.person_id, version=0, data={})
-        return self.state
+    def _store_state(self) -> int:
+        """Write the moves of this turn as the next version; the version buttons will carry."""
+        state = self._state
+        if state is None:
+            state = self.session.get(DialogState, self.person_id) or DialogState(
+                person_id=self.person_id, version=0, data={}
+            )
+            self._state = state
+        state.dialog, state.step, state.data = self._dialog, self._step, dict(self._data)
+        state.version = (state.version or 0) + 1
+        state.updated_at = self.now
+        self.session.add(state)
+        return state.version
 
     # --- replies ---------------------------------------------------------------------
     def say(
@@ -165,7 +186,7 @@ class Turn:
         dialog: str | None = None,
     ) -> None:
         """Queue an HTML message; buttons are (label, action) rows owned by `dialog`."""
-        owner = dialog or (self.state.dialog if self.state and self.state.dialog else "m")
+        owner = dialog or self._dialog or "m"
         rows = [[(label, owner, action) for label, action in row] for row in buttons or []]
         self.drafts.append(Draft(text, rows))
 
@@ -195,11 +216,9 @@ class Turn:
     # --- finishing -------------------------------------------------------------------
     def finish(self) -> list[Reply]:
         """Store the state (a new version if it changed) and encode every button."""
-        version = self.state.version if self.state else 0
-        if self.state is not None and self._changed:
-            self.state.version = version = version + 1
-            self.state.updated_at = self.now
-            self.session.add(self.state)
+        version = self._state.version if self._state else 0
+        if self._changed:
+            version = self._store_state()
         replies = []
         for draft in merge_drafts(self.drafts):
             rows = [
@@ -309,8 +328,13 @@ class Conversations:
         bot_username: str | None = None,
         year: int | None = None,
         charts: ChartRenderer | None = None,
+        turn_workers: int = TURN_WORKERS,
     ) -> None:
         self.engine = engine
+        # Turns get threads of their own, few of them: a turn is mostly CPU under one GIL,
+        # so more threads only add switching (and, on SQLite, waiting for the write lock),
+        # and reminders' database work keeps the default executor to itself.
+        self._turns = ThreadPoolExecutor(turn_workers, thread_name_prefix="turn")
         self.charts = charts
         self.files_dir = files_dir
         self.clock = clock
@@ -339,7 +363,8 @@ class Conversations:
                     return TurnResult([stored])
                 event = replace(event, stored=stored)
         try:
-            result = await asyncio.to_thread(self._turn, identity, event)
+            loop = asyncio.get_running_loop()
+            result = await loop.run_in_executor(self._turns, self._turn, identity, event)
         except (OperationalError, DBAPIError):
             log.exception("database unavailable during a turn")
             return TurnResult([Reply(texts.DATABASE_DOWN)])
@@ -349,7 +374,8 @@ class Conversations:
         return result
 
     async def close(self) -> None:
-        """Release the chart workers, if any were started."""
+        """Release the turn threads and the chart workers, if any were started."""
+        self._turns.shutdown(wait=False)
         if self.charts is not None:
             await self.charts.close()
 
@@ -415,11 +441,7 @@ class Conversations:
 
     def _turn(self, identity: Identity, event: Event) -> TurnResult:
         with transaction(self.engine) as session:
-            chat = identity_of(
-                session=session, channel=identity.channel, external_id=identity.external_id
-            )
-            person = session.get(Person, chat.person_id) if chat else None
-            state = session.get(DialogState, person.id) if person and person.id else None
+            person, state = _who_and_where(session, identity)
             turn = Turn(
                 session=session,
                 identity=identity,
@@ -436,6 +458,22 @@ class Conversations:
                 for n in turn.notices
             ]
             return TurnResult(replies, notices)
+
+
+def _who_and_where(
+    session: Session, identity: Identity
+) -> tuple[Person | None, DialogState | None]:
+    """The person behind a chat and their dialog state, in one statement (every turn asks)."""
+    row = session.exec(
+        select(Person, DialogState)
+        .join(ChatIdentity, col(ChatIdentity.person_id) == col(Person.id))
+        .outerjoin(DialogState, col(DialogState.person_id) == col(Person.id))
+        .where(
+            ChatIdentity.channel == identity.channel,
+            ChatIdentity.external_id == identity.external_id,
+        )
+    ).first()
+    return (row[0], row[1]) if row else (None, None)
 
 
 def _without_nul(event: Event) -> Event:

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from sicapai.models.memo import per_unit_of_work
 from sicapai.models.organisation import (
     AdminGrant,
     ChatIdentity,
@@ -80,37 +81,41 @@ def identity_of(*, session: Session, channel: str, external_id: str) -> ChatIden
     ).first()
 
 
+@per_unit_of_work("holding")
 def active_holdings(*, session: Session, person_id: int) -> Sequence[Holding]:
     return session.exec(
         select(Holding).where(Holding.person_id == person_id, col(Holding.ended_at).is_(None))
     ).all()
 
 
+@per_unit_of_work("holding", "position")
 def held_positions(*, session: Session, person_id: int) -> list[tuple[Position, bool]]:
     """The positions a person holds now, with whether each holding is acting (Plt)."""
-    holdings = active_holdings(session=session, person_id=person_id)
-    result = []
-    for holding in holdings:
-        position = session.get(Position, holding.position_id)
-        if position is not None:
-            result.append((position, holding.acting))
-    return sorted(result, key=lambda item: item[0].id or 0)
+    rows = session.exec(
+        select(Position, Holding.acting)
+        .join(Holding, col(Holding.position_id) == col(Position.id))
+        .where(Holding.person_id == person_id, col(Holding.ended_at).is_(None))
+        .order_by(col(Position.id))
+    ).all()
+    return [(position, acting) for position, acting in rows]
 
 
+@per_unit_of_work("holding", "position", "delegation")
 def reporting_positions(*, session: Session, person_id: int) -> list[Position]:
     """Positions whose figures this person may enter: held ones plus those delegated to them."""
     held = [p for p, _ in held_positions(session=session, person_id=person_id)]
     ids = {p.id for p in held}
     delegated: list[Position] = []
     if ids:
-        for delegation in session.exec(
-            select(Delegation).where(col(Delegation.delegate_id).in_(ids))
+        for position in session.exec(
+            select(Position)
+            .join(Delegation, col(Delegation.position_id) == col(Position.id))
+            .where(col(Delegation.delegate_id).in_(ids))
+            .order_by(col(Delegation.id))
         ):
-            if delegation.position_id not in ids:
-                position = session.get(Position, delegation.position_id)
-                if position is not None:
-                    delegated.append(position)
-                    ids.add(position.id)
+            if position.id not in ids:
+                delegated.append(position)
+                ids.add(position.id)
     return held + delegated
 
 
@@ -128,6 +133,7 @@ def holders(*, session: Session, position_id: int) -> list[Person]:
     return list(rows)
 
 
+@per_unit_of_work("admin_grant")
 def is_admin(*, session: Session, person_id: int, organisation_id: int | None = None) -> bool:
     statement = select(AdminGrant).where(
         AdminGrant.person_id == person_id, col(AdminGrant.active).is_(True)
@@ -137,6 +143,7 @@ def is_admin(*, session: Session, person_id: int, organisation_id: int | None = 
     return session.exec(statement).first() is not None
 
 
+@per_unit_of_work("holding", "position", "admin_grant", "organisation")
 def organisation_of(*, session: Session, person_id: int) -> Organisation | None:
     """The office a person works for: through a held position, else an admin grant."""
     for position, _ in held_positions(session=session, person_id=person_id):

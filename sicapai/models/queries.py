@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from sqlmodel import Session, col, select
 
 from sicapai.models.budget import BudgetLine, BudgetRealisation
+from sicapai.models.memo import per_unit_of_work
 from sicapai.models.organisation import Organisation
 from sicapai.models.performance import (
     Goal,
@@ -49,6 +50,7 @@ def resolve_organisation(*, session: Session, code: str | None = None) -> Organi
     return orgs[0]
 
 
+@per_unit_of_work("indicator")
 def years_with_pk(*, session: Session, organisation_id: int) -> list[int]:
     rows = session.exec(
         select(Indicator.year).where(Indicator.organisation_id == organisation_id).distinct()
@@ -56,6 +58,7 @@ def years_with_pk(*, session: Session, organisation_id: int) -> list[int]:
     return sorted(rows)
 
 
+@per_unit_of_work("period")
 def get_period(*, session: Session, organisation_id: int, year: int, quarter: int) -> Period | None:
     return session.exec(
         select(Period).where(

@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlmodel import Session, col, select
 
 from sicapai.models.budget import BudgetLine, BudgetRealisation
+from sicapai.models.memo import per_unit_of_work
 from sicapai.models.organisation import Organisation, Position
 from sicapai.models.people import reporting_positions
 from sicapai.models.performance import (
@@ -46,6 +47,7 @@ def open_periods(
     return [periods[q] for q in open_quarters(year, today, locked)]
 
 
+@per_unit_of_work("holding", "position", "delegation", "indicator")
 def owned_indicators(*, session: Session, person_id: int, year: int) -> list[Indicator]:
     """Indicators of every position the person holds or enters figures for, in code order."""
     positions = reporting_positions(session=session, person_id=person_id)
@@ -61,6 +63,7 @@ def owned_indicators(*, session: Session, person_id: int, year: int) -> list[Ind
     )
 
 
+@per_unit_of_work("holding", "position", "delegation", "budget_line")
 def owned_budget_lines(*, session: Session, person_id: int, year: int) -> list[BudgetLine]:
     """Sub kegiatan lines whose realisation this person reports (their positions' duty)."""
     positions: list[Position] = reporting_positions(session=session, person_id=person_id)
@@ -80,6 +83,7 @@ def owned_budget_lines(*, session: Session, person_id: int, year: int) -> list[B
     )
 
 
+@per_unit_of_work("submission")
 def submission_of(*, session: Session, indicator_id: int, period_id: int) -> Submission | None:
     return session.exec(
         select(Submission).where(
@@ -107,6 +111,7 @@ def revision_for(*, session: Session, indicator_id: int, period: Period) -> Revi
     )
 
 
+@per_unit_of_work("period")
 def previous_period(*, session: Session, period: Period) -> Period | None:
     """The quarter before, in the same year (cumulative figures restart each year)."""
     if period.quarter == 1:

@@ -17,6 +17,7 @@ import yaml
 from sqlmodel import Session, SQLModel, select
 
 from sicapai.models.budget import BudgetLine, BudgetRealisation, SpendingType
+from sicapai.models.memo import per_unit_of_work
 from sicapai.models.organisation import Organisation, Position, Unit
 from sicapai.models.performance import (
     Goal,
@@ -96,6 +97,7 @@ def _upsert(
     return row
 
 
+@per_unit_of_work("period")
 def ensure_periods(session: Session, organisation: Organisation, year: int) -> dict[int, Period]:
     """The four reporting periods of a year, created when missing (one query when they exist)."""
     assert organisation.id is not None
