@@ -23,16 +23,17 @@ from telegram import (
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError, TimedOut
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     BaseUpdateProcessor,
     ContextTypes,
     Defaults,
+    ExtBot,
     TypeHandler,
 )
 
 from sicapai.bot.reminders import Delivery, Pacer, ReminderService
+from sicapai.bot.send_gate import BACKGROUND, SendGate, retry_after_seconds
 from sicapai.handlers.engine import Conversations
 from sicapai.handlers.port import Event, EventKind, Identity, IncomingFile, Reply
 
@@ -174,10 +175,13 @@ class TelegramChannel:
 RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0)
 
 
-async def _send_once(bot: Any, chat_id: int, reply: Reply) -> None:
+async def _send_once(bot: Any, chat_id: int, reply: Reply, background: bool) -> None:
+    # only the Application's ExtBot has a rate limiter to pass the priority to
+    queued_last = background and isinstance(bot, ExtBot)
+    extra: dict[str, Any] = {"rate_limit_args": BACKGROUND} if queued_last else {}
     if reply.photo is not None:
         await bot.send_photo(
-            chat_id, reply.photo, caption=reply.text or None, reply_markup=keyboard(reply)
+            chat_id, reply.photo, caption=reply.text or None, reply_markup=keyboard(reply), **extra
         )
     elif reply.document is not None:
         await bot.send_document(
@@ -186,21 +190,23 @@ async def _send_once(bot: Any, chat_id: int, reply: Reply) -> None:
             filename=reply.filename,
             caption=reply.text or None,
             reply_markup=keyboard(reply),
+            **extra,
         )
     elif reply.text:
-        await bot.send_message(chat_id, reply.text, reply_markup=keyboard(reply))
+        await bot.send_message(chat_id, reply.text, reply_markup=keyboard(reply), **extra)
 
 
-async def deliver(bot: Any, chat_id: int, reply: Reply) -> Delivery:
+async def deliver(bot: Any, chat_id: int, reply: Reply, *, background: bool = False) -> Delivery:
     """Send once, retrying what is safe to retry.
 
     429 (after the rate limiter's own retries), 5xx answers and failed connections are
     retried with a growing pause. A timeout is not: Telegram has most likely carried the
     message out already, and sending it again would make the person read it twice.
+    `background` sends (reminders) wait in the send gate until replies have gone.
     """
     for pause in (*RETRY_DELAYS, None):
         try:
-            await _send_once(bot, chat_id, reply)
+            await _send_once(bot, chat_id, reply, background)
             return Delivery(ok=True)
         except Forbidden:
             return Delivery(ok=False, blocked=True)
@@ -214,7 +220,7 @@ async def deliver(bot: Any, chat_id: int, reply: Reply) -> Delivery:
         except RetryAfter as exc:
             if pause is None:
                 return Delivery(ok=False, temporary=True)
-            await asyncio.sleep(_seconds(exc.retry_after))
+            await asyncio.sleep(retry_after_seconds(exc))
         except TelegramError as exc:  # NetworkError: 5xx or no connection
             if pause is None:
                 log.warning("giving up sending to chat %s: %s", chat_id, exc)
@@ -223,18 +229,13 @@ async def deliver(bot: Any, chat_id: int, reply: Reply) -> Delivery:
     return Delivery(ok=False, temporary=True)
 
 
-def _seconds(value: object) -> float:
-    total = getattr(value, "total_seconds", None)
-    return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]
-
-
 def reminder_sender(bot: Any) -> Any:
     """Delivery of reminders to Telegram chats, with what went wrong told apart."""
 
     async def send(identity: Identity, reply: Reply) -> Delivery:
         if identity.channel != CHANNEL:
             return Delivery(ok=False)
-        return await deliver(bot, int(identity.chat_id), reply)
+        return await deliver(bot, int(identity.chat_id), reply, background=True)
 
     return send
 
@@ -315,7 +316,7 @@ def build_application(
         .defaults(
             Defaults(parse_mode=ParseMode.HTML, tzinfo=ZoneInfo(conversations.default_timezone))
         )
-        .rate_limiter(AIORateLimiter(max_retries=rate_limit_retries))
+        .rate_limiter(SendGate(max_retries=rate_limit_retries))
         .concurrent_updates(PerPersonUpdateProcessor())
         .post_init(lambda app: on_start(app, conversations))
         .post_shutdown(lambda _: conversations.close())
