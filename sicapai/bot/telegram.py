@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import (
     BotCommand,
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Update,
@@ -154,17 +155,27 @@ class TelegramChannel:
             private=chat.type == ChatType.PRIVATE,
         )
         result = await self.conversations.handle(identity, event)
-        if update.callback_query is not None:
-            toast = next((r.answer for r in result.replies if r.answer), None)
-            try:
-                await update.callback_query.answer(toast)
-            except TelegramError:
-                log.warning("could not answer a callback query")
+        query = update.callback_query
+        # the answer to a pressed button goes out beside the first reply, not before it:
+        # one round trip less before the person sees the next step
+        answering = (
+            asyncio.create_task(self.answer(query, result.replies)) if query is not None else None
+        )
         for reply in result.replies:
             await self.send(context.bot, chat.id, reply)
+        if answering is not None:
+            await answering
         for target, reply in result.notices:
             if target is not None and target.channel == CHANNEL:
                 await self.send(context.bot, int(target.chat_id), reply)
+
+    @staticmethod
+    async def answer(query: CallbackQuery, replies: list[Reply]) -> None:
+        toast = next((r.answer for r in replies if r.answer), None)
+        try:
+            await query.answer(toast)
+        except TelegramError:
+            log.warning("could not answer a callback query")
 
     async def send(self, bot: Any, chat_id: int, reply: Reply) -> None:
         result = await deliver(bot, chat_id, reply)

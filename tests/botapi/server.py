@@ -1412,6 +1412,22 @@ class StandInBot:
                 )
             await self._sent_signal.wait(remaining)
 
+    async def wait_for_answers(
+        self,
+        n: int,
+        timeout: float = 5.0,  # noqa: ASYNC109 - the documented test-helper signature
+    ) -> list[dict[str, Any]]:
+        """The callback answers once there are at least `n`. A bot may answer a pressed
+        button beside its reply rather than before it, so the answer can arrive second."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while len(self.callback_answers) < n:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise TimeoutError(f"{len(self.callback_answers)} of {n} callback answers")
+            await self._sent_signal.wait(remaining)
+        return list(self.callback_answers)
+
     def max_sends_in_any_second(self, chat_id: int | None = None) -> int:
         """The most successful sends (and edits) inside any one-second window."""
         times = sorted(m.time for m in self.sent if chat_id is None or m.chat_id == chat_id)
@@ -2177,6 +2193,7 @@ class StandInBot:
             raise _bad("MESSAGE_TOO_LONG")
         self._open_queries.discard(query_id)
         self.callback_answers.append(dict(p.values))
+        self._sent_signal.fire()  # wakes wait_for_answers (and rescans of sent, harmlessly)
         return True
 
     async def _get_file(self, p: _Params) -> dict[str, Any]:
