@@ -2,33 +2,45 @@
 
 The conversations are the product, so this drives the real python-telegram-bot Application
 (built by `build_application`, exactly as `sicapai run` builds it) over HTTP on 127.0.0.1
-against the Bot API stand-in. N registered people all start /lapor at the same moment and each
-completes it as fast as the bot answers (a closed loop, no think time):
+against the Bot API stand-in. N registered people each complete /lapor for one indicator:
 
     /lapor → press their indicator → type "1.000" → Lewati → Lewati → Simpan
 
-which is 6 updates per person and, from SiCapai, 9 messages and 4 callback answers. Each
+which is 6 updates per person and, from SiCapai, 6 messages and 4 callback answers. Each
 person owns one count indicator (a copy of IK.19, target 1.000) in a position of their own,
 so "1.000" gives capaian 100% and no warning step appears.
 
+Two loads:
+
+- burst (default): everyone starts at the same moment and answers each reply at once (a
+  closed loop with no think time). This saturates the bot: it measures throughput.
+- paced (`--paced`): people start at random moments, `--start-rate` a second on average (4 by
+  default: N people within N / 4 seconds), and take `--think` seconds (3–8, uniformly) before
+  each later step, as a person reading a reply on a phone does. At 4 starts a second and 6
+  messages a report, the offered load stays below Telegram's 30 messages a second, so this
+  measures how long each person waits for the bot itself when hundreds report at once.
+
 Latency is measured from the moment the update is queued at the stand-in to the moment the
-stand-in records the reply the person waits for (the last message of the turn; for the echo
-bot's buttons, the callback answer). Throughput is all updates over the span from the first
-queued update to the last reply. Registration (/start with an invite code) happens before the
-clock starts, and one extra person completes /lapor once beforehand to warm the code paths up.
+stand-in records the reply the person waits for (the last message of the turn). Throughput is
+all updates over the span from the first queued update to the last reply. Registration
+(/start with an invite code) happens before the clock starts, and one extra person completes
+/lapor once beforehand to warm the code paths up.
 
 Rows:
 
-- `sicapai`: the Application as shipped (AIORateLimiter: at most 30 requests with a chat_id
-  per second, as Telegram asks of a bot);
-- `sicapai, limiter off`: the same with the limiter's ceilings set to 0, to show what the
-  conversations themselves cost (a diagnostic, not a deployable setting);
-- `echo`: the baseline, a bare PTB echo bot on the same stand-in with the same concurrency
-  (MessageHandler replying with the text and a button, CallbackQueryHandler answering), the
-  same N and the same number of updates;
-- `echo + limiter`: the echo bot behind the same AIORateLimiter, for a like-for-like ceiling.
+- `sicapai`: the Application as shipped (its `SendGate`: at most 30 messages in any second,
+  replies before reminders), against a stand-in that answers 429 above 30 a second as
+  Telegram does;
+- `sicapai, limiter off`: the same with the gate's budget switched off, against a stand-in
+  without a ceiling: what the conversations themselves cost;
+- `echo`: the baseline, a bare PTB echo bot on the same stand-in (no ceiling) with the same
+  concurrency (64), the same N and the same updates, answering each one the way SiCapai does:
+  a text with a message (the text and a button), a button press with a callback answer and a
+  message (so both bots make the same Bot API calls per update);
+- `echo + limiter`: the echo bot behind the same `SendGate`, against the stand-in's 30/s: the
+  like-for-like baseline for `sicapai`.
 
-Run with `python -m bench conversations [--quick] [--out FILE]`.
+Run with `python -m bench conversations [--quick] [--paced] [--out FILE]`.
 """
 
 from __future__ import annotations
@@ -39,6 +51,7 @@ import cProfile
 import logging
 import math
 import pstats
+import random
 import statistics
 import sys
 import tempfile
@@ -55,7 +68,6 @@ from sqlmodel import Session, select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -78,6 +90,7 @@ from bench.common import (
     percentile,
     temporary_database,
 )
+from sicapai.bot.send_gate import SendGate
 from sicapai.bot.telegram import build_application
 from sicapai.handlers.engine import Conversations
 from sicapai.models.performance import Revision
@@ -85,10 +98,12 @@ from tests.botapi import BotApiStandIn
 
 ECHO_CONCURRENCY = 64  # what PerPersonUpdateProcessor allows SiCapai
 P95_TARGET_S = 0.250
+TELEGRAM_CEILING = 30
 RATIO_TARGET = 0.5
 DATABASE_DOWN = "sedang ada gangguan"
 STALE = "sudah tidak berlaku"
 MAX_RETRIES = 5
+ECHO_PRESSED = "Ditekan: lewat"
 
 SICAPAI = "sicapai"
 SICAPAI_OPEN = "sicapai, limiter off"
@@ -119,12 +134,42 @@ def sicapai_steps(code: str) -> tuple[Step, ...]:
 
 ECHO_STEPS = (
     Step("/lapor", text="/lapor", expect=("/lapor",)),
-    Step("indicator", press="Lewati", answer=True),
+    Step("indicator", press="Lewati", expect=(ECHO_PRESSED,)),
     Step("1.000", text="1.000", expect=("1.000",)),
-    Step("Lewati", press="Lewati", answer=True),
-    Step("Lewati (bukti)", press="Lewati", answer=True),
-    Step("Simpan", press="Lewati", answer=True),
+    Step("Lewati", press="Lewati", expect=(ECHO_PRESSED,)),
+    Step("Lewati (bukti)", press="Lewati", expect=(ECHO_PRESSED,)),
+    Step("Simpan", press="Lewati", expect=(ECHO_PRESSED,)),
 )
+
+
+@dataclass(frozen=True)
+class Pacing:
+    """Open-loop load: people start at random moments, `start_rate` a second on average (so N
+    people start within N / start_rate seconds, uniformly), and each thinks between `think[0]`
+    and `think[1]` seconds before each later step, as a person reading the reply on a phone
+    and tapping or typing the next answer does."""
+
+    start_rate: float
+    think: tuple[float, float]
+    seed: int = 20251231
+
+    def person(self, user_id: int, steps: int, people: int) -> PersonPace:
+        chance = random.Random(self.seed * 1_000_003 + user_id)
+        low, high = self.think
+        return PersonPace(
+            chance.uniform(0.0, people / self.start_rate),
+            tuple(chance.uniform(low, high) for _ in range(steps - 1)),
+        )
+
+    def describe(self) -> str:
+        low, high = self.think
+        return f"paced: {self.start_rate:g} starts/s, think {low:g}–{high:g} s"
+
+
+@dataclass(frozen=True)
+class PersonPace:
+    start: float
+    think: tuple[float, ...]
 
 
 @dataclass
@@ -141,7 +186,9 @@ class Run:
     bot: str
     backend: str
     people: int
+    load: str = "burst"
     updates: int = 0
+    too_many: int = 0  # 429 answers from the stand-in (it enforces 30/s for limited bots)
     wall: float = math.nan
     latencies: list[float] = field(default_factory=list)
     by_step: dict[str, list[float]] = field(default_factory=dict)
@@ -173,12 +220,18 @@ async def act(
     steps: tuple[Step, ...],
     patience: float,
     on_step: Callable[[str], None] | None = None,
+    pace: PersonPace | None = None,
 ) -> PersonResult:
-    """One person going through the steps, each as soon as the previous reply arrived;
+    """One person going through the steps: each as soon as the previous reply arrived, or,
+    with `pace`, after a start delay and a think time before each later step.
     `on_step(name)` is called as each step begins and once more ("") at the end."""
     result = PersonResult()
     last: Any = None  # the message the previous step's reply was
-    for step in steps:
+    if pace is not None:
+        await asyncio.sleep(pace.start)
+    for index, step in enumerate(steps):
+        if pace is not None and index > 0:
+            await asyncio.sleep(pace.think[index - 1])
         if on_step is not None:
             on_step(step.name)
         for _attempt in range(MAX_RETRIES + 1):
@@ -276,15 +329,29 @@ async def crowd(
     plans: list[tuple[int, tuple[Step, ...]]],
     patience: float,
     profile: bool = False,
+    pacing: Pacing | None = None,
 ) -> None:
-    """All people at once; fills the run's latencies, throughput and CPU."""
+    """All people at once (or paced); fills the run's latencies, throughput and CPU."""
     since = len(api.sent)
+    refused = api.too_many_requests
     profiler = cProfile.Profile() if profile else None
     run.cpu.start()
     began = time.monotonic()
     if profiler is not None:
         profiler.enable()
-    results = await asyncio.gather(*(act(api, watch, uid, steps, patience) for uid, steps in plans))
+    results = await asyncio.gather(
+        *(
+            act(
+                api,
+                watch,
+                uid,
+                steps,
+                patience,
+                pace=pacing.person(uid, len(steps), len(plans)) if pacing else None,
+            )
+            for uid, steps in plans
+        )
+    )
     if profiler is not None:
         profiler.disable()
         run.profile = profile_shares(profiler)
@@ -302,6 +369,7 @@ async def crowd(
             run.by_step.setdefault(step, []).append(latency)
     run.updates = len(run.latencies) + run.errors
     run.sends = len(api.sent) - since
+    run.too_many = api.too_many_requests - refused
 
 
 @contextmanager
@@ -356,8 +424,11 @@ def echo_application(api: BotApiStandIn, *, limited: bool) -> Application:  # ty
         await update.message.reply_text(update.message.text or "", reply_markup=keyboard)
 
     async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        assert update.callback_query is not None
-        await update.callback_query.answer()
+        # what SiCapai does with a press: answer the query, then send the next message
+        query = update.callback_query
+        assert query is not None and update.effective_chat is not None
+        await query.answer()
+        await update.effective_chat.send_message(f"Ditekan: {query.data}", reply_markup=keyboard)
 
     builder = (
         ApplicationBuilder()
@@ -367,45 +438,57 @@ def echo_application(api: BotApiStandIn, *, limited: bool) -> Application:  # ty
         .concurrent_updates(ECHO_CONCURRENCY)
     )
     if limited:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(SendGate())  # SiCapai's own gate: the same ceiling
     application = builder.build()
     application.add_handler(MessageHandler(filters.TEXT, echo))
     application.add_handler(CallbackQueryHandler(answer))
     return application
 
 
-async def run_echo(people: int, *, limited: bool, patience: float, profile: bool = False) -> Run:
-    run = Run(ECHO_LIMITED if limited else ECHO, "–", people)
-    async with BotApiStandIn(token=TOKEN) as api:
+async def run_echo(
+    people: int,
+    *,
+    limited: bool,
+    patience: float,
+    profile: bool = False,
+    pacing: Pacing | None = None,
+) -> Run:
+    run = Run(ECHO_LIMITED if limited else ECHO, "–", people, load(pacing))
+    async with BotApiStandIn(token=TOKEN, rate_limit_per_second=ceiling(limited)) as api:
         watch = ReplyWatch(api)
         application = echo_application(api, limited=limited)
         await start(application)
         try:
             await act(api, watch, 1, ECHO_STEPS, patience)  # warm-up
             plans = [(1000 + i, ECHO_STEPS) for i in range(people)]
-            await crowd(api, watch, run, plans, patience, profile)
+            await crowd(api, watch, run, plans, patience, profile, pacing)
         finally:
             await stop(application)
     return run
 
 
 async def run_sicapai(
-    backend: str, people: int, *, limited: bool, patience: float, profile: bool = False
+    backend: str,
+    people: int,
+    *,
+    limited: bool,
+    patience: float,
+    profile: bool = False,
+    pacing: Pacing | None = None,
 ) -> Run:
-    run = Run(SICAPAI if limited else SICAPAI_OPEN, backend, people)
+    run = Run(SICAPAI if limited else SICAPAI_OPEN, backend, people, load(pacing))
     with temporary_database(backend) as db, tempfile.TemporaryDirectory() as files:
         reporters = await asyncio.to_thread(office_with_reporters, db.engine, people + 1)
         conversations = Conversations(db.engine, files_dir=Path(files), clock=lambda: NOW)
-        async with BotApiStandIn(token=TOKEN) as api:
+        async with BotApiStandIn(token=TOKEN, rate_limit_per_second=ceiling(limited)) as api:
             watch = ReplyWatch(api)
             application = build_application(
                 conversations, token=TOKEN, base_url=api.base_url, reminders=False
             )
             if not limited:
-                # diagnostic only: the same limiter class with its ceilings switched off
-                application.bot._rate_limiter = AIORateLimiter(  # type: ignore[attr-defined]
-                    overall_max_rate=0, group_max_rate=0, max_retries=3
-                )
+                # what the conversations cost with no budget to keep (a diagnostic, and the
+                # like-for-like comparison with the bare echo bot, which keeps none either)
+                application.bot._rate_limiter = SendGate(rate=None)  # type: ignore[attr-defined]
             await start(application)
             try:
                 run.register_s = await register(api, watch, reporters, patience)
@@ -415,13 +498,22 @@ async def run_sicapai(
                     await act(api, watch, warm.user_id, steps, patience, mark)
                 run.statements = dict(counts)
                 plans = [(r.user_id, sicapai_steps(r.indicator_code)) for r in reporters[1:]]
-                await crowd(api, watch, run, plans, patience, profile)
+                await crowd(api, watch, run, plans, patience, profile, pacing)
             finally:
                 await stop(application)
                 await conversations.close()
         with Session(db.engine) as session:
             run.saved = session.exec(select(func.count()).select_from(Revision)).one() - 1
     return run
+
+
+def load(pacing: Pacing | None) -> str:
+    return pacing.describe() if pacing else "burst"
+
+
+def ceiling(limited: bool) -> int | None:
+    """The stand-in enforces Telegram's 30 messages a second on the bots that keep to it."""
+    return TELEGRAM_CEILING if limited else None
 
 
 # --------------------------------------------------------------------------- the report
@@ -434,6 +526,7 @@ def results_table(runs: list[Run]) -> str:
             [
                 r.bot,
                 r.backend,
+                r.load,
                 str(r.people),
                 str(r.updates),
                 f"{r.wall:.1f} s",
@@ -442,6 +535,7 @@ def results_table(runs: list[Run]) -> str:
                 ms(r.p(95)),
                 ms(r.p(99)),
                 f"{r.sends / r.wall:.1f}" if r.wall > 0 else "–",
+                str(r.too_many),
                 f"{r.errors}/{r.unfinished}",
                 r.cpu.describe(),
             ]
@@ -450,6 +544,7 @@ def results_table(runs: list[Run]) -> str:
         [
             "bot",
             "database",
+            "load",
             "people",
             "updates",
             "wall",
@@ -458,11 +553,12 @@ def results_table(runs: list[Run]) -> str:
             "p95 ms",
             "p99 ms",
             "sends/s",
+            "429",
             "DB errors / unfinished",
             "CPU: loop / turns / machine",
         ],
         rows,
-        "llrrrrrrrrrr",
+        "lllrrrrrrrrrrr",
     )
 
 
@@ -474,32 +570,35 @@ def steps_table(run: Run) -> str:
     return markdown_table(["step", "p50 ms", "p95 ms", "max ms"], rows)
 
 
+BASELINE = {SICAPAI: ECHO_LIMITED, SICAPAI_OPEN: ECHO}  # like for like: the same ceiling
+
+
 def verdicts(runs: list[Run]) -> list[str]:
     lines = []
-    echo = {r.people: r for r in runs if r.bot == ECHO}
-    echo_limited = {r.people: r for r in runs if r.bot == ECHO_LIMITED}
+    baselines = {(r.bot, r.people, r.load): r for r in runs if r.bot in (ECHO, ECHO_LIMITED)}
     for r in runs:
-        if r.bot not in (SICAPAI, SICAPAI_OPEN) or r.people not in echo:
+        if r.bot not in BASELINE or r.load != "burst":
             continue
-        ratio = r.throughput / echo[r.people].throughput
+        base = baselines.get((BASELINE[r.bot], r.people, r.load))
+        if base is None:
+            continue
+        ratio = r.throughput / base.throughput
         verdict = "meets" if ratio >= RATIO_TARGET else "misses"
-        line = (
-            f"- {r.bot}, {r.backend}, N = {r.people}: {r.throughput:.1f} / "
-            f"{echo[r.people].throughput:.1f} updates/s = **{ratio:.2f}** of the echo bot "
+        lines.append(
+            f"- throughput, {r.bot} / {base.bot}, {r.backend}, N = {r.people}: "
+            f"{r.throughput:.1f} / {base.throughput:.1f} updates/s = **{ratio:.2f}** "
             f"({verdict} the ≥ {RATIO_TARGET} target)"
         )
-        if r.bot == SICAPAI and r.people in echo_limited:
-            like = r.throughput / echo_limited[r.people].throughput
-            line += f"; {like:.2f} of the echo bot behind the same limiter"
-        lines.append(line)
     for r in runs:
         if r.bot in (SICAPAI, SICAPAI_OPEN) and r.people == 250:
             verdict = "yes" if r.p(95) < P95_TARGET_S else "no"
             lines.append(
-                f"- p95 < {P95_TARGET_S * 1000:.0f} ms at N = 250, {r.bot}, {r.backend}: "
-                f"**{verdict}** ({ms(r.p(95))} ms)"
+                f"- p95 < {P95_TARGET_S * 1000:.0f} ms at N = 250, {r.bot}, {r.backend}, "
+                f"{r.load}: **{verdict}** ({ms(r.p(95))} ms)"
             )
     for r in runs:
+        if r.too_many:
+            lines.append(f"- {r.bot}, {r.backend}, N = {r.people}, {r.load}: {r.too_many} × 429")
         if r.saved is not None and r.saved != r.people:
             lines.append(f"- {r.bot}, {r.backend}, N = {r.people}: {r.saved} reports saved!")
         if r.problems:
@@ -522,6 +621,7 @@ async def run_all(
     variants: list[str],
     patience: float,
     profile: bool = False,
+    pacing: Pacing | None = None,
 ) -> list[Run]:
     runs: list[Run] = []
     plan: list[tuple[int, list[str]]] = [(n, backends) for n in people]
@@ -530,18 +630,29 @@ async def run_all(
     for n, dbs in plan:
         for variant in variants:
             if variant in (ECHO, ECHO_LIMITED):
-                print(f"… {variant}, N = {n}", file=sys.stderr, flush=True)
+                print(f"… {variant}, N = {n}, {load(pacing)}", file=sys.stderr, flush=True)
                 runs.append(
                     await run_echo(
-                        n, limited=variant == ECHO_LIMITED, patience=patience, profile=profile
+                        n,
+                        limited=variant == ECHO_LIMITED,
+                        patience=patience,
+                        profile=profile,
+                        pacing=pacing,
                     )
                 )
                 continue
             for backend in dbs:
-                print(f"… {variant}, {backend}, N = {n}", file=sys.stderr, flush=True)
+                print(
+                    f"… {variant}, {backend}, N = {n}, {load(pacing)}", file=sys.stderr, flush=True
+                )
                 runs.append(
                     await run_sicapai(
-                        backend, n, limited=variant == SICAPAI, patience=patience, profile=profile
+                        backend,
+                        n,
+                        limited=variant == SICAPAI,
+                        patience=patience,
+                        profile=profile,
+                        pacing=pacing,
                     )
                 )
     return runs
@@ -594,13 +705,35 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="profile the event-loop thread and say where its time goes (slows every run)",
     )
+    parser.add_argument(
+        "--paced",
+        action="store_true",
+        help="open-loop load: people start at --start-rate a second and think between steps",
+    )
+    parser.add_argument(
+        "--start-rate",
+        type=float,
+        default=4.0,
+        help="with --paced: people starting a report per second, on average (default 4)",
+    )
+    parser.add_argument(
+        "--think",
+        type=float,
+        nargs=2,
+        default=(3.0, 8.0),
+        metavar=("MIN", "MAX"),
+        help="seconds a person takes before each later step (uniform)",
+    )
     args = parser.parse_args(argv)
     people = args.people or ([25] if args.quick else [25, 250])
     big = args.big if args.big is not None else (None if args.quick else 1000)
+    pacing = Pacing(args.start_rate, tuple(args.think)) if args.paced else None
     logging.basicConfig(level=logging.WARNING)
     host = machine()
     runs = asyncio.run(
-        run_all(people, args.backends, big or None, args.variants, args.patience, args.profile)
+        run_all(
+            people, args.backends, big or None, args.variants, args.patience, args.profile, pacing
+        )
     )
     text = report(runs, host)
     print(text)
