@@ -328,13 +328,12 @@ class Conversations:
         bot_username: str | None = None,
         year: int | None = None,
         charts: ChartRenderer | None = None,
-        turn_workers: int = TURN_WORKERS,
     ) -> None:
         self.engine = engine
-        # Turns get threads of their own, few of them: a turn is mostly CPU under one GIL,
-        # so more threads only add switching (and, on SQLite, waiting for the write lock),
-        # and reminders' database work keeps the default executor to itself.
-        self._turns = ThreadPoolExecutor(turn_workers, thread_name_prefix="turn")
+        # Turns get a small pool of their own: a turn is mostly CPU under one GIL, so more
+        # threads would not make them faster, and reminder planning in the default executor
+        # never waits behind a queue of turns.
+        self._turns = ThreadPoolExecutor(TURN_WORKERS, thread_name_prefix="turn")
         self.charts = charts
         self.files_dir = files_dir
         self.clock = clock
