@@ -37,8 +37,7 @@ async def test_a_broadcast_and_replies_together_stay_within_the_budget() -> None
         await asyncio.sleep(0.3)  # the broadcast is under way: the first 10 went at once
         asked = time.monotonic()
         replies = [
-            asyncio.create_task(deliver(bot, 900 + n, Reply(text=f"Balasan {n}")))
-            for n in range(3)
+            asyncio.create_task(deliver(bot, 900 + n, Reply(text=f"Balasan {n}"))) for n in range(3)
         ]
         results = await asyncio.gather(*reminders, *replies)
         await bot.shutdown()
