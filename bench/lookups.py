@@ -63,12 +63,12 @@ from sicapai.models.performance import (
     Status,
     Submission,
 )
-from sicapai.models.queries import organisations
+from sicapai.models.queries import organisations, spec_of
 from sicapai.models.seeding import MASTER_FILE, bundled_path, load_master
 from sicapai.models.summaries import Comparison, summarise
 from sicapai.reports.capaian import Figures, achievement, is_due, quarter_target, realisation
 from sicapai.reports.export import build_export
-from sicapai.reports.summary import IndicatorResult, IndicatorSpec, Reported, evaluate
+from sicapai.reports.summary import IndicatorResult, Reported, evaluate
 from sicapai.reports.xlsx import to_bytes
 
 YEARS = (2021, 2022, 2023, 2024, 2025)
@@ -432,25 +432,7 @@ def kabupaten_results(
         objective = names.get((*key, ind.objective_id)) if ind.objective_id else None
         if objective is None and ind.goal_id:
             objective = goal_names.get((*key, ind.goal_id))
-        spec = IndicatorSpec(
-            id=ind.id,
-            code=ind.code,
-            name=ind.name,
-            objective=objective or "",
-            unit_label=ind.unit_label,
-            kind=ind.kind,
-            target=ind.target,
-            polarity=ind.polarity,
-            negative_formula=ind.negative_formula,
-            frequency=ind.frequency,
-            report_order=ind.report_order,
-            formula=ind.formula,
-            numerator_label=ind.numerator_label,
-            denominator_label=ind.denominator_label,
-            may_exceed_100=ind.may_exceed_100,
-            owner_position_id=ind.owner_position_id,
-            quarter_targets=dict(overrides.get(ind.id, {})),
-        )
+        spec = spec_of(ind, objective or "", overrides.get(ind.id, {}))
         result = evaluate(spec, quarter, reported.get(ind.id))
         if ind.year == year:
             results.setdefault(ind.organisation_id, []).append(result)

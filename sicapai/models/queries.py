@@ -105,26 +105,33 @@ def indicator_specs(
         objective = objectives.get(ind.objective_id) if ind.objective_id else None
         if objective is None and ind.goal_id:
             objective = goals.get(ind.goal_id)
-        specs[ind.id] = IndicatorSpec(
-            id=ind.id,
-            code=ind.code,
-            name=ind.name,
-            objective=objective or "",
-            unit_label=ind.unit_label,
-            kind=ind.kind,
-            target=ind.target,
-            polarity=ind.polarity,
-            negative_formula=ind.negative_formula,
-            frequency=ind.frequency,
-            report_order=ind.report_order,
-            formula=ind.formula,
-            numerator_label=ind.numerator_label,
-            denominator_label=ind.denominator_label,
-            may_exceed_100=ind.may_exceed_100,
-            owner_position_id=ind.owner_position_id,
-            quarter_targets=dict(overrides.get(ind.id, {})),  # type: ignore[arg-type]
-        )
+        specs[ind.id] = spec_of(ind, objective or "", overrides.get(ind.id, {}))
     return specs
+
+
+def spec_of(ind: Indicator, objective: str, quarter_targets: dict[int, object]) -> IndicatorSpec:
+    """The capaian engine's view of an indicator row (its objective's name looked up by the
+    caller, quarter targets that override the yearly one by quarter)."""
+    assert ind.id is not None
+    return IndicatorSpec(
+        id=ind.id,
+        code=ind.code,
+        name=ind.name,
+        objective=objective,
+        unit_label=ind.unit_label,
+        kind=ind.kind,
+        target=ind.target,
+        polarity=ind.polarity,
+        negative_formula=ind.negative_formula,
+        frequency=ind.frequency,
+        report_order=ind.report_order,
+        formula=ind.formula,
+        numerator_label=ind.numerator_label,
+        denominator_label=ind.denominator_label,
+        may_exceed_100=ind.may_exceed_100,
+        owner_position_id=ind.owner_position_id,
+        quarter_targets=dict(quarter_targets),  # type: ignore[arg-type]
+    )
 
 
 def current_reports(*, session: Session, period_id: int) -> dict[int, Reported]:
