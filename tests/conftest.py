@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,8 +19,10 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel
 
+from sicapai.handlers.engine import Conversations
 from sicapai.models.db import make_engine
 from sicapai.models.migrate import upgrade
+from tests.chat import Clock
 
 POSTGRES_URL = os.environ.get(
     "SICAPAI_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -140,3 +142,29 @@ def seeded(db: Database) -> Database:
         load_master(session, bundled_path(MASTER_FILE))
         load_demo(session, bundled_path(DEMO_FILE), resolve_organisation(session=session))
     return db
+
+
+# --- the bundled office and its conversations (handlers, faults, security, bot) -------------
+
+
+@pytest.fixture
+def office(db: Database) -> Database:
+    """The bundled office's master data (no realisations)."""
+    from sicapai.models.db import transaction
+    from sicapai.models.seeding import MASTER_FILE, bundled_path, load_master
+
+    with transaction(db.engine) as session:
+        load_master(session, bundled_path(MASTER_FILE))
+    return db
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+async def app(office: Database, clock: Clock, tmp_path: Path) -> AsyncIterator[Conversations]:
+    conversations = Conversations(office.engine, files_dir=tmp_path / "bukti", clock=clock)
+    yield conversations
+    await conversations.close()

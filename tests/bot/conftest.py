@@ -10,8 +10,6 @@ from telegram.ext import Application
 
 from sicapai.bot.telegram import build_application
 from sicapai.handlers.engine import Conversations
-from sicapai.models.db import transaction
-from sicapai.models.seeding import MASTER_FILE, bundled_path, load_master
 from tests.botapi import BotApiStandIn, SentMessage
 from tests.chat import Clock, invite
 from tests.conftest import Database
@@ -23,13 +21,6 @@ TOKEN = "123456:TEST-token-never-printed"
 async def standin() -> AsyncIterator[BotApiStandIn]:
     async with BotApiStandIn(token=TOKEN) as api:
         yield api
-
-
-@pytest.fixture
-def office(db: Database) -> Database:
-    with transaction(db.engine) as session:
-        load_master(session, bundled_path(MASTER_FILE))
-    return db
 
 
 def conversations(db: Database, tmp_path: Path) -> Conversations:
