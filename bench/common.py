@@ -119,8 +119,8 @@ def machine(with_postgres: bool = True) -> str:
 
 @dataclass
 class CpuMeter:
-    """CPU used over a span: by this process's event-loop thread, by its other threads (the
-    worker threads where conversation turns run), and by the whole machine.
+    """CPU used over a span: by this process's event-loop thread, by its other threads and
+    worker processes (where conversation turns run), and by the whole machine.
 
     Figures are in cores: on two cores "loop 1.00" means the event loop never waited, which
     under the GIL is the ceiling for everything that runs on it (here: the bot's Telegram
@@ -146,8 +146,25 @@ class CpuMeter:
 
     @staticmethod
     def _process() -> float:
+        """This process and its live children (the turn and chart worker processes)."""
         usage = resource.getrusage(resource.RUSAGE_SELF)
-        return usage.ru_utime + usage.ru_stime
+        return usage.ru_utime + usage.ru_stime + CpuMeter._children()
+
+    @staticmethod
+    def _children() -> float:
+        total = 0.0
+        for task in Path("/proc/self/task").iterdir():
+            try:
+                pids = (task / "children").read_text().split()
+            except OSError:
+                continue
+            for pid in pids:
+                try:
+                    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return total
 
     @staticmethod
     def _main_thread() -> float:

@@ -91,11 +91,13 @@ from bench.common import (
     temporary_database,
 )
 from sicapai.bot.send_gate import SendGate
+from sicapai.bot.settings import Settings
 from sicapai.bot.telegram import build_application
 from sicapai.handlers.engine import Conversations
 from sicapai.models.performance import Revision
 from tests.botapi import BotApiStandIn
 
+TURN_WORKERS: int = Settings.model_fields["sicapai_turn_workers"].default  # as `sicapai run`
 ECHO_CONCURRENCY = 64  # what PerPersonUpdateProcessor allows SiCapai
 P95_TARGET_S = 0.250
 TELEGRAM_CEILING = 30
@@ -475,11 +477,14 @@ async def run_sicapai(
     patience: float,
     profile: bool = False,
     pacing: Pacing | None = None,
+    turn_workers: int = TURN_WORKERS,
 ) -> Run:
     run = Run(SICAPAI if limited else SICAPAI_OPEN, backend, people, load(pacing))
     with temporary_database(backend) as db, tempfile.TemporaryDirectory() as files:
         reporters = await asyncio.to_thread(office_with_reporters, db.engine, people + 1)
-        conversations = Conversations(db.engine, files_dir=Path(files), clock=lambda: NOW)
+        conversations = Conversations(
+            db.engine, files_dir=Path(files), clock=lambda: NOW, turn_processes=turn_workers
+        )
         async with BotApiStandIn(token=TOKEN, rate_limit_per_second=ceiling(limited)) as api:
             watch = ReplyWatch(api)
             application = build_application(
@@ -493,9 +498,13 @@ async def run_sicapai(
             try:
                 run.register_s = await register(api, watch, reporters, patience)
                 warm = reporters[0]
+                # counted where the statements run: in this process, so the warm-up person's
+                # turns skip the worker processes (which start() has already warmed up)
+                workers, conversations.workers = conversations.workers, None
                 with statements_per_step(db.engine) as (counts, mark):
                     steps = sicapai_steps(warm.indicator_code)
                     await act(api, watch, warm.user_id, steps, patience, mark)
+                conversations.workers = workers
                 run.statements = dict(counts)
                 plans = [(r.user_id, sicapai_steps(r.indicator_code)) for r in reporters[1:]]
                 await crowd(api, watch, run, plans, patience, profile, pacing)
@@ -622,6 +631,7 @@ async def run_all(
     patience: float,
     profile: bool = False,
     pacing: Pacing | None = None,
+    turn_workers: int = TURN_WORKERS,
 ) -> list[Run]:
     runs: list[Run] = []
     plan: list[tuple[int, list[str]]] = [(n, backends) for n in people]
@@ -653,6 +663,7 @@ async def run_all(
                         patience=patience,
                         profile=profile,
                         pacing=pacing,
+                        turn_workers=turn_workers,
                     )
                 )
     return runs
@@ -724,6 +735,12 @@ def main(argv: list[str] | None = None) -> int:
         metavar=("MIN", "MAX"),
         help="seconds a person takes before each later step (uniform)",
     )
+    parser.add_argument(
+        "--turn-workers",
+        type=int,
+        default=TURN_WORKERS,
+        help=f"turn worker processes, as SICAPAI_TURN_WORKERS (default {TURN_WORKERS}; 0: threads)",
+    )
     args = parser.parse_args(argv)
     people = args.people or ([25] if args.quick else [25, 250])
     big = args.big if args.big is not None else (None if args.quick else 1000)
@@ -732,7 +749,14 @@ def main(argv: list[str] | None = None) -> int:
     host = machine()
     runs = asyncio.run(
         run_all(
-            people, args.backends, big or None, args.variants, args.patience, args.profile, pacing
+            people,
+            args.backends,
+            big or None,
+            args.variants,
+            args.patience,
+            args.profile,
+            pacing,
+            args.turn_workers,
         )
     )
     text = report(runs, host)

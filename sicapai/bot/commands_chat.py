@@ -106,7 +106,7 @@ def terminal_identity(
 
 
 def _conversations(
-    engine: Engine, settings: Settings, files_dir: Path | None = None
+    engine: Engine, settings: Settings, files_dir: Path | None = None, turn_processes: int = 0
 ) -> Conversations:
     return Conversations(
         engine,
@@ -114,6 +114,7 @@ def _conversations(
         default_timezone=settings.sicapai_tz,
         bot_username=settings.telegram_bot_username,
         year=settings.sicapai_tahun,
+        turn_processes=turn_processes,
     )
 
 
@@ -162,7 +163,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from sicapai.bot.telegram import build_application  # heavy import: only when running
     from sicapai.reports.chart_worker import ChartRenderer
 
-    conversations = _conversations(engine, settings)
+    conversations = _conversations(engine, settings, turn_processes=settings.sicapai_turn_workers)
     conversations.charts = ChartRenderer(mode="process")  # warmed up when the bot starts
     application = build_application(conversations, token=token, base_url=settings.telegram_base_url)
     log.info("SiCapai berjalan (polling); hentikan dengan Ctrl-C")

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     sicapai_tz: str = "Asia/Makassar"
     sicapai_tahun: int | None = None
     sicapai_files_dir: Path = Path("bukti")
+    # worker processes for conversation turns in `sicapai run` (0: threads in the bot's process)
+    sicapai_turn_workers: int = Field(default=2, ge=0, le=32)
 
     @field_validator("sicapai_tz")
     @classmethod

@@ -296,8 +296,9 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 async def on_start(application: Application, conversations: Conversations) -> None:  # type: ignore[type-arg]
-    """Register the Indonesian command menu and warm the chart workers up."""
+    """Register the Indonesian command menu and warm the turn and chart workers up."""
     await application.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
+    await conversations.start()
     if conversations.charts is not None:
         await conversations.charts.start()
 

@@ -1,10 +1,13 @@
 """Runs one turn of a conversation: find the person, load their dialog state, let the flow
 act, store the new state, and hand back the replies — all in one database transaction.
 
-Database work is synchronous SQLModel, so a turn runs in a worker thread (`asyncio.to_thread`)
-and never blocks the event loop. Buttons carry `<dialog>:<version>:<action>`; the version is
-the person's dialog-state version, so a button from an older menu — even one sent before a
-restart — is recognised as stale and answered instead of acted on.
+Database work is synchronous SQLModel, so a turn never runs on the event loop: in a small
+thread pool by default, or — for the running bot — in worker processes of their own
+(`sicapai.handlers.turn_workers`), so that it does not share the loop's interpreter lock.
+
+Buttons carry `<dialog>:<version>:<action>`; the version is the person's dialog-state version,
+so a button from an older menu — even one sent before a restart — is recognised as stale and
+answered instead of acted on.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import re
 import secrets
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -36,6 +40,7 @@ from sicapai.handlers.port import (
     Reply,
     StoredFile,
 )
+from sicapai.handlers.turn_workers import TurnsUnavailable, TurnWorkers
 from sicapai.models.db import transaction
 from sicapai.models.operations import DialogState, record_audit
 from sicapai.models.organisation import ChatIdentity, Organisation, Person
@@ -328,6 +333,7 @@ class Conversations:
         bot_username: str | None = None,
         year: int | None = None,
         charts: ChartRenderer | None = None,
+        turn_processes: int = 0,
     ) -> None:
         self.engine = engine
         # Turns get a small pool of their own: a turn is mostly CPU under one GIL, so more
@@ -346,6 +352,19 @@ class Conversations:
         self.router = router
         self.invite_attempts = AttemptLimiter()
         self.groups_told: set[str] = set()
+        # last: the workers copy the settings above
+        self.workers = TurnWorkers(self, turn_processes) if turn_processes else None
+
+    async def start(self) -> None:
+        """Spawn and warm the turn workers, if any; without processes, turns use threads."""
+        if self.workers is None:
+            return
+        try:
+            await self.workers.start()
+        except (OSError, ImportError, NotImplementedError, BrokenProcessPool) as exc:
+            log.warning("turn worker processes unavailable (%s); using threads", exc)
+            workers, self.workers = self.workers, None
+            await workers.close()
 
     async def handle(self, identity: Identity, event: Event) -> TurnResult:
         """One turn; a file is downloaded only when the person's current step asks for one."""
@@ -361,11 +380,21 @@ class Conversations:
                 if isinstance(stored, Reply):
                     return TurnResult([stored])
                 event = replace(event, stored=stored)
+        # the download is done: what is left of the file (its stored copy) pickles
+        event = replace(event, file=None)
+        now = self.clock()
         try:
-            loop = asyncio.get_running_loop()
-            result = await loop.run_in_executor(self._turns, self._turn, identity, event)
+            if self.workers is not None:
+                result = await self.workers.run(identity, event, now)
+            else:
+                loop = asyncio.get_running_loop()
+                result = await loop.run_in_executor(
+                    self._turns, self.run_turn, identity, event, now
+                )
         except (OperationalError, DBAPIError):
             log.exception("database unavailable during a turn")
+            return TurnResult([Reply(texts.DATABASE_DOWN)])
+        except TurnsUnavailable:  # logged by the workers with the worker's traceback
             return TurnResult([Reply(texts.DATABASE_DOWN)])
         for reply in result.replies:
             if reply.chart is not None:
@@ -373,8 +402,10 @@ class Conversations:
         return result
 
     async def close(self) -> None:
-        """Release the turn threads and the chart workers, if any were started."""
+        """Release the turn threads and workers and the chart workers, if any were started."""
         self._turns.shutdown(wait=False)
+        if self.workers is not None:
+            await self.workers.close()
         if self.charts is not None:
             await self.charts.close()
 
@@ -438,7 +469,9 @@ class Conversations:
         mime = incoming.mime_type[:100] if incoming.mime_type else incoming.mime_type
         return StoredFile(str(target), name, mime, size, digest)
 
-    def _turn(self, identity: Identity, event: Event) -> TurnResult:
+    def run_turn(self, identity: Identity, event: Event, now: datetime) -> TurnResult:
+        """One turn in one transaction, on whichever thread or process runs it; `now` comes
+        from the caller, so a worker process keeps to the bot's clock."""
         with transaction(self.engine) as session:
             person, state = _who_and_where(session, identity)
             turn = Turn(
@@ -447,7 +480,7 @@ class Conversations:
                 event=event,
                 person=person,
                 state=state,
-                now=self.clock(),
+                now=now,
                 app=self,
             )
             self.router.dispatch(turn)

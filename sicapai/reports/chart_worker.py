@@ -9,6 +9,7 @@ still waits (docs/benchmarks.md has the figures). A process pool leaves the loop
   APScheduler, the executor's own) can copy a lock that another thread holds and hang the child.
 * Each worker is warmed up when it starts (matplotlib imported, fonts loaded, one tiny chart
   drawn) and `start()` waits until every worker is warm, so the first real chart is fast.
+* A worker exits by itself when the bot that started it is gone (`sicapai.worker_guard`).
 * A chart is keyed by its data (`chart_key`): the same chart asked for again, or asked for by a
   second person while the first render is still running, is drawn once.
 * Where processes cannot be created (some sandboxes lack the semaphores multiprocessing needs)
@@ -32,6 +33,7 @@ from decimal import Decimal
 from typing import Final, Literal, Self
 
 from sicapai.reports.charts import CapaianBar, CapaianChart, Chart, ChartMeta, chart_key, render_png
+from sicapai.worker_guard import exit_with_parent
 
 __all__ = ["ChartRenderer", "Mode", "warm_up"]
 
@@ -49,6 +51,11 @@ def warm_up() -> int:
     """Import matplotlib, load the fonts and draw one tiny chart; returns this process's id."""
     render_png(_WARM_UP_CHART)
     return os.getpid()
+
+
+def _start_worker(parent_pid: int) -> None:
+    exit_with_parent(parent_pid)
+    warm_up()
 
 
 def _worker_pid() -> int:
@@ -221,7 +228,8 @@ class ChartRenderer:
         return ProcessPoolExecutor(
             max_workers=self.max_workers,
             mp_context=multiprocessing.get_context(self._mp_context),
-            initializer=warm_up,
+            initializer=_start_worker,
+            initargs=(os.getpid(),),
         )
 
     def _discard_executor(self) -> None:

@@ -43,9 +43,12 @@ class Setup:
     proxy: CuttableProxy
 
 
-@pytest.fixture
-async def behind_proxy(db: Database, tmp_path: Path) -> AsyncIterator[Setup]:
-    """Conversations whose every database connection goes through a proxy the test controls.
+@pytest.fixture(params=[0, 2], ids=["turn-threads", "turn-processes"])
+async def behind_proxy(
+    db: Database, tmp_path: Path, request: pytest.FixtureRequest
+) -> AsyncIterator[Setup]:
+    """Conversations whose every database connection goes through a proxy the test controls;
+    turns run in threads (as in `sicapai chat`) or in worker processes (as in `sicapai run`).
 
     Test code itself uses `db.engine` (direct), never the proxied engine from the event loop:
     a blocking call there would stall the proxy that runs on the same loop.
@@ -59,8 +62,12 @@ async def behind_proxy(db: Database, tmp_path: Path) -> AsyncIterator[Setup]:
     await proxy.start()
     url = make_url(db.url).set(host="127.0.0.1", port=proxy.port)
     engine = make_engine(url.render_as_string(hide_password=False))
-    app = Conversations(engine, files_dir=tmp_path / "bukti", clock=Clock())
+    app = Conversations(
+        engine, files_dir=tmp_path / "bukti", clock=Clock(), turn_processes=request.param
+    )
     try:
+        await app.start()
+        assert (app.workers is not None) == bool(request.param)
         yield Setup(db, app, proxy)
     finally:
         await app.close()
