@@ -40,6 +40,10 @@ Rows:
 - `echo + limiter`: the echo bot behind the same `SendGate`, against the stand-in's 30/s: the
   like-for-like baseline for `sicapai`.
 
+Under a burst, the rows without a ceiling (`echo`, `sicapai, limiter off`) are CPU-bound and
+move with the load of a shared VM from one run to the next; each is run `--repeat` times (3)
+and the run with the median throughput is reported, with every try listed under the table.
+
 Run with `python -m bench conversations [--quick] [--paced] [--out FILE]`.
 """
 
@@ -203,6 +207,7 @@ class Run:
     problems: list[str] = field(default_factory=list)
     profile: list[tuple[str, float]] = field(default_factory=list)
     statements: dict[str, int] = field(default_factory=dict)  # SQL per step, person alone
+    tries: list[float] = field(default_factory=list)  # updates/s of every repetition
 
     @property
     def throughput(self) -> float:
@@ -582,6 +587,20 @@ def steps_table(run: Run) -> str:
 BASELINE = {SICAPAI: ECHO_LIMITED, SICAPAI_OPEN: ECHO}  # like for like: the same ceiling
 
 
+def tries(*runs: Run) -> str:
+    """The repetitions behind median rows, so the spread is on the page too."""
+    shown = [f"{r.bot}: {', '.join(f'{t:.1f}' for t in r.tries)}" for r in runs if len(r.tries) > 1]
+    return f"; all tries, updates/s: {'; '.join(shown)}" if shown else ""
+
+
+def median_run(tried: list[Run]) -> Run:
+    """The repetition with the median throughput, carrying every repetition's figure."""
+    ordered = sorted(tried, key=lambda r: r.throughput)
+    chosen = ordered[(len(ordered) - 1) // 2]
+    chosen.tries = [r.throughput for r in tried]
+    return chosen
+
+
 def verdicts(runs: list[Run]) -> list[str]:
     lines = []
     baselines = {(r.bot, r.people, r.load): r for r in runs if r.bot in (ECHO, ECHO_LIMITED)}
@@ -596,7 +615,7 @@ def verdicts(runs: list[Run]) -> list[str]:
         lines.append(
             f"- throughput, {r.bot} / {base.bot}, {r.backend}, N = {r.people}: "
             f"{r.throughput:.1f} / {base.throughput:.1f} updates/s = **{ratio:.2f}** "
-            f"({verdict} the ≥ {RATIO_TARGET} target)"
+            f"({verdict} the ≥ {RATIO_TARGET} target){tries(r, base)}"
         )
     for r in runs:
         if r.bot in (SICAPAI, SICAPAI_OPEN) and r.people == 250:
@@ -632,16 +651,22 @@ async def run_all(
     profile: bool = False,
     pacing: Pacing | None = None,
     turn_workers: int = TURN_WORKERS,
+    repeat: int = 1,
 ) -> list[Run]:
+    """Every row once; the rows without a ceiling under a burst `repeat` times (median kept):
+    their throughput is CPU-bound and moves with the shared VM, the others are set by the
+    30-a-second budget."""
     runs: list[Run] = []
+    again = repeat if pacing is None else 1
     plan: list[tuple[int, list[str]]] = [(n, backends) for n in people]
     if big and "postgresql" in backends:
         plan.append((big, ["postgresql"]))
     for n, dbs in plan:
         for variant in variants:
+            times = again if variant in (ECHO, SICAPAI_OPEN) else 1
             if variant in (ECHO, ECHO_LIMITED):
                 print(f"… {variant}, N = {n}, {load(pacing)}", file=sys.stderr, flush=True)
-                runs.append(
+                tried = [
                     await run_echo(
                         n,
                         limited=variant == ECHO_LIMITED,
@@ -649,13 +674,15 @@ async def run_all(
                         profile=profile,
                         pacing=pacing,
                     )
-                )
+                    for _ in range(times)
+                ]
+                runs.append(median_run(tried))
                 continue
             for backend in dbs:
                 print(
                     f"… {variant}, {backend}, N = {n}, {load(pacing)}", file=sys.stderr, flush=True
                 )
-                runs.append(
+                tried = [
                     await run_sicapai(
                         backend,
                         n,
@@ -665,7 +692,9 @@ async def run_all(
                         pacing=pacing,
                         turn_workers=turn_workers,
                     )
-                )
+                    for _ in range(times)
+                ]
+                runs.append(median_run(tried))
     return runs
 
 
@@ -741,6 +770,12 @@ def main(argv: list[str] | None = None) -> int:
         default=TURN_WORKERS,
         help=f"turn worker processes, as SICAPAI_TURN_WORKERS (default {TURN_WORKERS}; 0: threads)",
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="burst rows without a ceiling (echo, limiter off): runs each, median kept (3)",
+    )
     args = parser.parse_args(argv)
     people = args.people or ([25] if args.quick else [25, 250])
     big = args.big if args.big is not None else (None if args.quick else 1000)
@@ -757,6 +792,7 @@ def main(argv: list[str] | None = None) -> int:
             args.profile,
             pacing,
             args.turn_workers,
+            1 if args.quick else args.repeat,
         )
     )
     text = report(runs, host)

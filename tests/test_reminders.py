@@ -22,7 +22,6 @@ from sicapai.models.operations import ReminderLog
 from sicapai.models.organisation import Person
 from sicapai.models.queries import resolve_organisation
 from sicapai.models.reminders import plan_for
-from sicapai.models.seeding import MASTER_FILE, bundled_path, load_master
 from sicapai.reports.calendar import (
     CalendarConfig,
     default_deadline,
@@ -79,13 +78,6 @@ def test_office_extra_days_off() -> None:
 
 
 # --- planning and sending on a real database ----------------------------------------------
-
-
-@pytest.fixture
-def office(db: Database) -> Database:
-    with transaction(db.engine) as session:
-        load_master(session, bundled_path(MASTER_FILE))
-    return db
 
 
 @pytest.fixture

@@ -107,7 +107,8 @@ def _run_turn(identity: Identity, event: Event, now: datetime) -> TurnResult | F
 
 
 class TurnWorkers:
-    """A fixed set of single-process pools; a chat is routed to one of them by its id."""
+    """A fixed set of single-process pools, so that a turn can be sent to a chosen worker
+    (`route`); a pool of several processes would pick one by itself."""
 
     def __init__(self, conversations: Conversations, processes: int) -> None:
         if processes < 1:
