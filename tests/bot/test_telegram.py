@@ -10,22 +10,11 @@ from sqlmodel import select
 
 from sicapai.handlers.engine import Conversations
 from sicapai.models.db import transaction
-from sicapai.models.performance import Evidence, Indicator, Revision, Submission
+from sicapai.models.performance import Evidence
 from tests.bot.conftest import User, conversations, start_bot, stop_bot
 from tests.botapi import BotApiStandIn
 from tests.conftest import Database
-
-
-def stored(app: Conversations, code: str) -> list[Revision]:
-    with transaction(app.engine) as session:
-        indicator = session.exec(select(Indicator).where(Indicator.code == code)).one()
-        return list(
-            session.exec(
-                select(Revision)
-                .join(Submission, Submission.id == Revision.submission_id)
-                .where(Submission.indicator_id == indicator.id)
-            )
-        )
+from tests.faults.support import revisions
 
 
 async def test_command_menu_is_registered_in_indonesian(
@@ -53,7 +42,7 @@ async def test_register_and_report_an_indicator_over_telegram(
     await budi.tap("Selesai kirim bukti", "Pratinjau laporan")
     receipt = await budi.tap("Simpan", "Laporan tersimpan")
     assert "Revisi ke-1" in (receipt.text or "")
-    (revision,) = stored(bot, "IK.18")
+    (revision,) = revisions(bot.engine, "IK.18")
     assert (revision.numerator, revision.denominator) == (D(100), D(100))
     with transaction(bot.engine) as session:
         (evidence,) = session.exec(select(Evidence)).all()
@@ -131,7 +120,7 @@ async def test_restart_in_the_middle_of_lapor(
         await asyncio.sleep(0.3)
     finally:
         await stop_bot(application)
-    (revision,) = stored(second_app, "IK.19")
+    (revision,) = revisions(second_app.engine, "IK.19")
     assert revision.value == D(950) and revision.kendala == "Lowongan sedikit"
 
 

@@ -13,16 +13,14 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event
-from sqlmodel import select
 
 from sicapai.handlers.engine import Conversations
-from sicapai.models.db import transaction
-from sicapai.models.performance import Indicator, Revision, Submission
 from tests.bot.conftest import TOKEN, User, start_bot, stop_bot
 from tests.botapi import BotApiStandIn
 from tests.chat import Clock
 from tests.conftest import Database
 from tests.faults.botprocess import BotProcess
+from tests.faults.support import revisions
 
 DATABASE_DOWN = "sedang ada gangguan"
 
@@ -40,18 +38,6 @@ async def workers_bot(
     finally:
         await stop_bot(application)
         await app.close()
-
-
-def revisions(app: Conversations, code: str) -> list[Revision]:
-    with transaction(app.engine) as session:
-        indicator = session.exec(select(Indicator).where(Indicator.code == code)).one()
-        return list(
-            session.exec(
-                select(Revision)
-                .join(Submission, Submission.id == Revision.submission_id)
-                .where(Submission.indicator_id == indicator.id)
-            )
-        )
 
 
 async def test_a_report_over_telegram_runs_its_turns_in_the_workers(
@@ -80,7 +66,7 @@ async def test_a_report_over_telegram_runs_its_turns_in_the_workers(
     finally:
         event.remove(workers_bot.engine, "before_cursor_execute", count)
     assert "Revisi ke-1" in (receipt.text or "")
-    (revision,) = revisions(workers_bot, "IK.18")
+    (revision,) = revisions(workers_bot.engine, "IK.18")
     assert (revision.numerator, revision.denominator) == (D(100), D(100))
     # the bot's own process only asked which file the step takes; the turns ran elsewhere
     asked = [s.split("FROM", 1)[1].split()[0] for s in statements if s.startswith("SELECT")]
@@ -108,7 +94,7 @@ async def test_a_killed_worker_is_replaced_and_the_person_goes_on_where_they_wer
     await budi.tap("Lewati", "bukti dukung")
     await budi.tap("Lewati", "Pratinjau")
     await budi.tap("Simpan", "Laporan tersimpan")
-    assert len(revisions(workers_bot, "IK.18")) == 1
+    assert len(revisions(workers_bot.engine, "IK.18")) == 1
     assert "a turn worker" in caplog.text and "starting a new one" in caplog.text
 
 

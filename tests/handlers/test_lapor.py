@@ -12,8 +12,9 @@ from sqlmodel import select
 from sicapai.handlers.engine import Conversations
 from sicapai.models.db import transaction
 from sicapai.models.operations import AuditLog
-from sicapai.models.performance import Evidence, Indicator, Revision, Submission
+from sicapai.models.performance import Evidence, Indicator
 from tests.chat import Chat
+from tests.faults.support import revisions
 
 
 @pytest.fixture
@@ -21,19 +22,6 @@ async def kasi(app: Conversations) -> Chat:
     chat = Chat(app, 1001, "Budi")
     await chat.register("Kasi Penempatan Tenaga Kerja")
     return chat
-
-
-def revisions(app: Conversations, code: str) -> list[Revision]:
-    with transaction(app.engine) as session:
-        indicator = session.exec(select(Indicator).where(Indicator.code == code)).one()
-        return list(
-            session.exec(
-                select(Revision)
-                .join(Submission, Submission.id == Revision.submission_id)
-                .where(Submission.indicator_id == indicator.id)
-                .order_by(Revision.id)
-            )
-        )
 
 
 async def report_ik18(chat: Chat, numerator: str = "90", denominator: str = "100") -> None:
@@ -76,11 +64,11 @@ async def test_full_report_below_target_requires_kendala_and_upaya(
     await kasi.press("Lewati")
     assert "Pratinjau laporan" in kasi.text
     assert "Petugas &lt;terbatas&gt; &amp; sibuk" in kasi.text  # escaped before echoing
-    assert revisions(app, "IK.18") == []  # nothing stored before Simpan
+    assert revisions(app.engine, "IK.18") == []  # nothing stored before Simpan
     await kasi.press("Simpan")
     assert "Laporan tersimpan" in kasi.text and "Revisi ke-1" in kasi.text
     assert "29 November 2026 10.00 WITA" in kasi.text
-    (rev,) = revisions(app, "IK.18")
+    (rev,) = revisions(app.engine, "IK.18")
     assert (rev.numerator, rev.denominator, rev.realisation, rev.achievement) == (
         D(90),
         D(100),
@@ -103,7 +91,7 @@ async def test_double_tap_on_simpan_saves_once(app: Conversations, kasi: Chat) -
     await kasi.press_data(save)
     await kasi.press_data(save)
     assert "tidak berlaku" in kasi.text
-    assert len(revisions(app, "IK.18")) == 1
+    assert len(revisions(app.engine, "IK.18")) == 1
 
 
 @pytest.mark.parametrize(
@@ -183,7 +171,7 @@ async def test_capaian_above_150_is_confirmed(app: Conversations, kasi: Chat) ->
     await kasi.send("Bursa kerja daring")
     await kasi.press("Lewati")
     await kasi.press("Simpan")
-    (rev,) = revisions(app, "IK.19")
+    (rev,) = revisions(app.engine, "IK.19")
     assert rev.value == D(1762) and rev.faktor_pendorong == "Bursa kerja daring"
 
 
@@ -240,7 +228,7 @@ async def test_correction_needs_a_reason_and_becomes_a_new_revision(
     assert "Alasan perubahan: Salah hitung sebelumnya" in kasi.text
     await kasi.press("Simpan")
     assert "Revisi ke-2" in kasi.text and "Sebelumnya: 100 / 100 = 100%" in kasi.text
-    first, second = revisions(app, "IK.18")
+    first, second = revisions(app.engine, "IK.18")
     assert (first.number, first.numerator) == (1, D(100))  # never overwritten
     assert (second.number, second.numerator, second.reason) == (
         2,
@@ -277,7 +265,7 @@ async def test_cumulative_lower_than_last_quarter_is_allowed_with_a_reason(
     await kasi.press("Lewati")  # bukti
     assert "Dibanding TW III: 900 Orang → 850 Orang (turun 50)" in kasi.text
     await kasi.press("Simpan")
-    last = revisions(app, "IK.19")[-1]
+    last = revisions(app.engine, "IK.19")[-1]
     assert last.value == D(850) and last.reason == "Data ganda dihapus"
 
 
@@ -302,7 +290,7 @@ async def test_batal_leaves_the_flow_and_old_buttons_go_stale(
     await kasi.press_data(save)
     assert "Menu ini sudah tidak berlaku" in kasi.text
     assert kasi.replies[0].answer == "Menu ini sudah tidak berlaku."
-    assert revisions(app, "IK.18") == []
+    assert revisions(app.engine, "IK.18") == []
     await kasi.send("/batal")
     assert "Tidak ada proses" in kasi.text
 
