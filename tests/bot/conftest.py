@@ -94,3 +94,14 @@ class User:
 
     async def register(self, app: Conversations, position: str) -> None:
         await self.say(f"/start {invite(app, position)}", "Selamat datang")
+
+    async def report_ik18_with_evidence(self, filename: str = "daftar-hadir.pdf") -> SentMessage:
+        """IK.18 for TW IV 2025 at 100 / 100 with one PDF as evidence; the saved receipt."""
+        await self.say("/lapor", "Laporan kinerja TW IV 2025")
+        await self.tap("IK.18", "s.d. TW IV?")
+        await self.say("100", "Total Pelayanan Antar Kerja")
+        await self.say("100", "faktor pendorong")
+        await self.tap("Lewati", "bukti dukung")
+        await self.send_document(b"%PDF-1.4 daftar hadir", filename, "diterima (1 berkas)")
+        await self.tap("Selesai kirim bukti", "Pratinjau laporan")
+        return await self.tap("Simpan", "Laporan tersimpan")

@@ -55,14 +55,7 @@ async def test_a_report_over_telegram_runs_its_turns_in_the_workers(
     await budi.register(workers_bot, "Kasi Penempatan Tenaga Kerja")
     event.listen(workers_bot.engine, "before_cursor_execute", count)
     try:
-        await budi.say("/lapor", "Laporan kinerja TW IV 2025")
-        await budi.tap("IK.18", "s.d. TW IV?")
-        await budi.say("100", "Total Pelayanan Antar Kerja")
-        await budi.say("100", "faktor pendorong")
-        await budi.tap("Lewati", "bukti dukung")
-        await budi.send_document(b"%PDF-1.4 daftar", "daftar.pdf", "diterima (1 berkas)")
-        await budi.tap("Selesai kirim bukti", "Pratinjau laporan")
-        receipt = await budi.tap("Simpan", "Laporan tersimpan")
+        receipt = await budi.report_ik18_with_evidence()
     finally:
         event.remove(workers_bot.engine, "before_cursor_execute", count)
     assert "Revisi ke-1" in (receipt.text or "")
