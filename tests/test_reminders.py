@@ -14,12 +14,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from sicapai.bot.reminders import Delivery, Pacer, ReminderService
+from sicapai.bot.delivery import Delivery
+from sicapai.bot.outbox import OutboxSender
+from sicapai.bot.reminders import Pacer, ReminderService
 from sicapai.handlers.engine import Conversations
 from sicapai.handlers.port import Identity, Reply
 from sicapai.models.db import transaction
 from sicapai.models.operations import ReminderLog
-from sicapai.models.organisation import Person
+from sicapai.models.organisation import ChatIdentity, Person
 from sicapai.models.queries import resolve_organisation
 from sicapai.models.reminders import plan_for
 from sicapai.reports.calendar import (
@@ -278,8 +280,54 @@ async def test_reminder_during_an_open_flow_waits(
     assert "Total Transmigran" in sari.text or "s.d. TW III" in sari.text
 
 
-async def test_blocked_person_is_marked_unreachable_and_admin_told_once(
+def marks(app: Conversations, name: str) -> list[object]:
+    """When each of the person's chats was marked unreachable (None: reachable)."""
+    with transaction(app.engine) as session:
+        person = session.exec(select(Person).where(Person.name == name)).one()
+        return [
+            c.unreachable_at
+            for c in session.exec(select(ChatIdentity).where(ChatIdentity.person_id == person.id))
+        ]
+
+
+async def test_a_block_stops_reminders_until_the_person_writes_again(
     app: Conversations, people: dict[str, Chat], clock: Clock
+) -> None:
+    """Blocked once is not blocked for ever: the mark is on the Telegram chat, the admin is
+    told once (through the durable outbox), and the person's next message clears it."""
+    admin = Chat(app, 99, "Admin")
+    from tests.chat import invite
+
+    await admin.send(f"/start {invite(app, None, admin=True)}")
+    sari = people["transmigrasi"]
+    outbox = Outbox()
+    outbox.blocked.add("12")
+    notices = OutboxSender(app.engine, clock=clock)
+    notices.register("telegram", outbox)
+    clock.now = wita(2025, 10, 3, 8, 5).astimezone(UTC)
+    svc = service(app, outbox, clock)
+    await svc.tick()
+    await notices.drain()
+    assert marks(app, "Sari") != [None]
+    warnings = [t for t in outbox.to(admin) if "tidak dapat dikirim" in t]
+    assert len(warnings) == 1 and "Sari" in warnings[0] and "Telegram" in warnings[0]
+    # the next reminder day: nothing is sent to the marked chat, and the admin is not told again
+    outbox.blocked.clear()  # Sari unblocked the bot, but has not written yet
+    clock.now = wita(2025, 10, 7, 8, 5).astimezone(UTC)
+    await svc.tick()
+    await notices.drain()
+    assert outbox.to(sari) == []
+    assert len([t for t in outbox.to(admin) if "tidak dapat dikirim" in t]) == 1
+    # Sari writes to the bot: the mark is gone and the next day's reminder reaches her
+    await sari.send("/bantuan")
+    assert marks(app, "Sari") == [None]
+    clock.now = wita(2025, 10, 9, 8, 5).astimezone(UTC)
+    await svc.tick()
+    assert len(outbox.to(sari)) == 1 and "Pengingat" in outbox.to(sari)[0]
+
+
+async def test_the_admin_clears_a_mark_and_reminders_resume(
+    app: Conversations, people: dict[str, Chat], clock: Clock, office: Database
 ) -> None:
     admin = Chat(app, 99, "Admin")
     from tests.chat import invite
@@ -290,16 +338,24 @@ async def test_blocked_person_is_marked_unreachable_and_admin_told_once(
     clock.now = wita(2025, 10, 3, 8, 5).astimezone(UTC)
     svc = service(app, outbox, clock)
     await svc.tick()
-    await svc.notify_admins()
-    with transaction(app.engine) as session:
-        sari = session.exec(select(Person).where(Person.name == "Sari")).one()
-    assert sari.unreachable
-    notices = [t for t in outbox.to(admin) if "tidak dapat dikirim" in t]
-    assert len(notices) == 1 and "Sari" in notices[0]
+    listed = run_cli("terblokir", database_url=office.url)
+    assert listed.returncode == 0, listed.stderr
+    assert "Sari — Telegram, sejak" in listed.stdout
+    number = listed.stdout.split("Sari")[0].split()[-1]
+    # in chat, the admin sees the same mark
+    await admin.send("/admin")
+    await admin.press("Tidak terjangkau")
+    assert "Sari" in admin.text and "Telegram" in admin.text
+    cleared = run_cli("terblokir", "--hapus", number, database_url=office.url)
+    assert cleared.returncode == 0, cleared.stderr
+    assert "Tanda untuk Sari (Telegram) dihapus" in cleared.stdout
+    assert marks(app, "Sari") == [None]
+    outbox.blocked.clear()
     clock.now = wita(2025, 10, 7, 8, 5).astimezone(UTC)
     await svc.tick()
-    await svc.notify_admins()
-    assert len([t for t in outbox.to(admin) if "tidak dapat dikirim" in t]) == 1
+    assert len(outbox.to(people["transmigrasi"])) == 1
+    again = run_cli("terblokir", "--hapus", number, database_url=office.url)
+    assert again.returncode == 2 and "tidak ada tanda nomor" in again.stderr
 
 
 async def test_snooze_moves_a_reminder_to_the_next_working_day(

@@ -11,11 +11,14 @@ from sqlmodel import Session, select
 from sicapai.bot.commands_chat import _position
 from sicapai.bot.runtime import UserError, open_engine, quarter_arg, year_arg
 from sicapai.bot.settings import Settings
+from sicapai.handlers.texts.pengingat import channel_name
 from sicapai.models.admin import deactivate, delegate, indicator_audit, people, set_quarter_targets
 from sicapai.models.db import transaction
+from sicapai.models.guards import Conflict
 from sicapai.models.organisation import Organisation, Person
 from sicapai.models.performance import Indicator
 from sicapai.models.queries import get_period, resolve_organisation
+from sicapai.models.reachability import clear_mark, unreachable_chats
 from sicapai.models.review import lock, lock_report
 from sicapai.models.types import utcnow
 from sicapai.reports.dates import local_datetime
@@ -50,7 +53,10 @@ def cmd_kunci(args: argparse.Namespace, settings: Settings) -> int:
                 f"- belum diverifikasi ({len(report.unreviewed)}): "
                 f"{', '.join(report.unreviewed) or '-'}"
             )
-            lock(session=session, period=period, person_id=None, now=utcnow())
+            try:
+                lock(session=session, period=period, person_id=None, now=utcnow())
+            except Conflict:
+                raise UserError(f"{label} baru saja dikunci oleh admin lain") from None
             print(f"{label} dikunci. Perubahan berikutnya memerlukan alasan dan persetujuan admin.")
     finally:
         engine.dispose()
@@ -93,16 +99,57 @@ def cmd_nonaktifkan(args: argparse.Namespace, settings: Settings) -> int:
                 raise UserError(
                     f"orang dengan nomor {args.orang} tidak ada (lihat `sicapai orang`)"
                 )
-            deactivate(
-                session=session,
-                organisation_id=org.id or 0,
-                person_id=args.orang,
-                by=None,
-                now=utcnow(),
-            )
+            try:
+                deactivate(
+                    session=session,
+                    organisation_id=org.id or 0,
+                    person_id=args.orang,
+                    by=None,
+                    now=utcnow(),
+                )
+            except Conflict:
+                print(f"{person.name} sudah nonaktif sebelumnya.")
+                return 0
             print(f"{person.name} dinonaktifkan; data laporannya tetap tersimpan.")
     finally:
         engine.dispose()
+    return 0
+
+
+def cmd_terblokir(args: argparse.Namespace, settings: Settings) -> int:
+    """The chats that refused delivery; `--hapus N` lifts a mark once the person unblocked."""
+    engine = open_engine(settings.database_url)
+    try:
+        with transaction(engine) as session:
+            org = _org(session, args)
+            if args.hapus is not None:
+                cleared = clear_mark(
+                    session=session,
+                    organisation_id=org.id or 0,
+                    chat_id=args.hapus,
+                    by=None,
+                    now=utcnow(),
+                )
+                if cleared is None:
+                    raise UserError(
+                        f"tidak ada tanda nomor {args.hapus} (lihat `sicapai terblokir`)"
+                    )
+                print(
+                    f"Tanda untuk {cleared.name} ({channel_name(cleared.channel)}) dihapus; "
+                    "pengingat dan pemberitahuan dikirim lagi."
+                )
+                return 0
+            rows = unreachable_chats(session=session, organisation_id=org.id or 0)
+    finally:
+        engine.dispose()
+    if not rows:
+        print("Semua orang dapat dihubungi bot.")
+        return 0
+    print("Tidak dapat dihubungi (bot diblokir atau chat ditutup):")
+    for row in rows:
+        when = local_datetime(row.since, org.timezone)
+        print(f"{row.chat_id:>4}  {row.name} — {channel_name(row.channel)}, sejak {when}")
+    print("Hapus tanda dengan `sicapai terblokir --hapus NOMOR` setelah blokirnya dibuka.")
     return 0
 
 
@@ -203,6 +250,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     nonaktif = sub.add_parser("nonaktifkan", help="nonaktifkan seseorang (datanya tetap)")
     nonaktif.add_argument("--orang", type=int, required=True, help="nomor dari `sicapai orang`")
     nonaktif.set_defaults(handler=cmd_nonaktifkan)
+
+    blokir = sub.add_parser(
+        "terblokir", help="orang yang tidak dapat dihubungi bot; hapus tandanya dengan --hapus"
+    )
+    blokir.add_argument("--hapus", type=int, metavar="NOMOR", help="nomor dari daftar")
+    blokir.set_defaults(handler=cmd_terblokir)
 
     wakil = sub.add_parser("delegasi", help="izinkan jabatan lain mengisi indikator sebuah jabatan")
     wakil.add_argument("--jabatan", required=True, help="jabatan pemilik indikator")

@@ -10,8 +10,8 @@ from sqlmodel import Session, col, select
 
 from sicapai.bot.runtime import UserError, open_engine, quarter_arg, require_pk_year, year_arg
 from sicapai.bot.settings import Settings
-from sicapai.bot.terminal import plain
 from sicapai.handlers.texts import capaian as t
+from sicapai.handlers.texts import to_plain
 from sicapai.models.organisation import Organisation, Position
 from sicapai.models.performance import Indicator, PastRealisation
 from sicapai.models.queries import (
@@ -65,10 +65,10 @@ def cmd_ringkasan(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         engine.dispose()
     if not summary.reported:
-        print(plain(t.NO_DATA.format(period=t.period_label(args.tahun, args.triwulan))))
+        print(to_plain(t.NO_DATA.format(period=t.period_label(args.tahun, args.triwulan))))
         return 0
     pages = t.summary_pages(summary, scope.label, local_datetime(now, zone))
-    print("\n\n".join(plain(page) for page in pages))
+    print("\n\n".join(to_plain(page) for page in pages))
     return 0
 
 

@@ -12,7 +12,7 @@ import asyncio
 import logging
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,13 +20,16 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from sicapai.bot.delivery import Delivery, Sender
+from sicapai.bot.outbox import tell_admins_unreachable
 from sicapai.handlers.port import Button, Identity, Reply
 from sicapai.handlers.texts import pengingat as texts
 from sicapai.models.calendar import calendar_config
 from sicapai.models.db import transaction
 from sicapai.models.operations import DialogState, ReminderLog
-from sicapai.models.organisation import AdminGrant, ChatIdentity, Organisation, Person
+from sicapai.models.organisation import ChatIdentity, Organisation, Person
 from sicapai.models.queries import organisations
+from sicapai.models.reachability import reachable_chats
 from sicapai.models.reminders import claim, plan_for
 from sicapai.models.types import utcnow
 from sicapai.reports.calendar import CalendarConfig
@@ -36,16 +39,6 @@ log = logging.getLogger(__name__)
 
 DEFER = timedelta(minutes=15)
 MAX_ATTEMPTS = 3
-
-
-@dataclass(frozen=True)
-class Delivery:
-    ok: bool
-    blocked: bool = False  # the person blocked the bot (403): stop trying
-    temporary: bool = False  # network trouble or 429/5xx: try again on a later tick
-
-
-Sender = Callable[[Identity, Reply], Awaitable[Delivery]]
 
 
 class Pacer:
@@ -97,6 +90,7 @@ class TickReport:
 class Due:
     planned: Planned
     identity: Identity
+    chat_row: int  # the ChatIdentity it goes to (marked unreachable if it refuses)
     retry_of: int | None = None  # a failed log row to retry
 
 
@@ -113,7 +107,6 @@ class ReminderService:
         self.send = send
         self.clock = clock
         self.pacer = pacer or Pacer()
-        self.pending_admin_notices: list[str] = []
 
     async def tick(self) -> TickReport:
         now = self.clock()
@@ -165,11 +158,13 @@ class ReminderService:
             if local.time() >= hours.work_end:
                 continue
             person = session.get(Person, item.person.id)
-            if person is None or not person.active or person.unreachable:
+            if person is None or not person.active:
                 continue
-            identity = _identity(session, item.person.id)
-            if identity is None:
+            chats = [c for c in reachable_chats(session=session, person_id=item.person.id) if c.id]
+            if not chats:  # never registered, or every chat refused: wait for the person
                 continue
+            chat = chats[0]
+            identity = Identity(chat.channel, chat.external_id, chat.chat_id or chat.external_id)
             log_row = session.exec(
                 select(ReminderLog).where(
                     ReminderLog.person_id == item.person.id,
@@ -186,7 +181,7 @@ class ReminderService:
             if item.kind == PERSONAL and _in_flow(session, item.person.id, now):
                 deferred += 1
                 continue
-            due.append(Due(item, identity, retry_of))
+            due.append(Due(item, identity, chat.id or 0, retry_of))
         return due, deferred
 
     # --- delivering ----------------------------------------------------------------------
@@ -232,54 +227,17 @@ class ReminderService:
             if result.ok:
                 row.status = "terkirim"
                 row.sent_at = self.clock()
+            elif result.unknown:
+                row.status = "tidak_pasti"  # timed out: most likely delivered, not sent again
             else:
                 row.status = "gagal"
                 if result.blocked:
                     row.attempts = MAX_ATTEMPTS
             session.add(row)
-            if result.blocked and item.planned.person is not None:
-                self._mark_unreachable(session, item.planned.person.id)
-
-    def _mark_unreachable(self, session: Session, person_id: int) -> None:
-        person = session.get(Person, person_id)
-        if person is None or person.unreachable:
-            return
-        person.unreachable = True
-        session.add(person)
-        log.warning("person %s blocked the bot; marked unreachable", person_id)
-        self.pending_admin_notices.append(person.name)
-
-    async def notify_admins(self) -> None:
-        """Tell each admin once that someone can no longer be reached."""
-        while self.pending_admin_notices:
-            name = self.pending_admin_notices.pop(0)
-            targets = await asyncio.to_thread(self._admin_identities)
-            text = (
-                f"⚠️ Pengingat untuk <b>{name}</b> tidak dapat dikirim karena bot diblokir "
-                "atau chat ditutup. Mohon hubungi yang bersangkutan secara langsung."
-            )
-            for identity in targets:
-                await self.pacer.wait()
-                await self.send(identity, Reply(text=text))
-
-    def _admin_identities(self) -> list[Identity]:
-        with Session(self.engine) as session:
-            people = session.exec(
-                select(AdminGrant.person_id).where(col(AdminGrant.active).is_(True))
-            ).all()
-            found = [_identity(session, pid) for pid in set(people)]
-            return [i for i in found if i is not None]
-
-
-def _identity(session: Session, person_id: int) -> Identity | None:
-    chat = session.exec(
-        select(ChatIdentity)
-        .where(ChatIdentity.person_id == person_id)
-        .order_by(col(ChatIdentity.id).desc())
-    ).first()
-    if chat is None:
-        return None
-    return Identity(chat.channel, chat.external_id, chat.chat_id or chat.external_id)
+            if result.blocked:
+                chat = session.get(ChatIdentity, item.chat_row)
+                if chat is not None:
+                    tell_admins_unreachable(session, chat, self.clock())
 
 
 def _in_flow(session: Session, person_id: int, now: datetime) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -33,10 +34,13 @@ from telegram.ext import (
     TypeHandler,
 )
 
-from sicapai.bot.reminders import Delivery, Pacer, ReminderService
+from sicapai.bot.delivery import Delivery, Sender
+from sicapai.bot.outbox import OutboxSender, prune_records
+from sicapai.bot.reminders import Pacer, ReminderService
 from sicapai.bot.send_gate import BACKGROUND, SendGate, retry_after_seconds
 from sicapai.handlers.engine import Conversations
 from sicapai.handlers.port import Event, EventKind, Identity, IncomingFile, Reply
+from sicapai.handlers.texts import to_plain
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +94,13 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
 
 
 def event_from(update: Update) -> Event | None:
-    """The port event for an update, or None for updates the product ignores."""
+    """The port event for an update (carrying its `update_id`, so a redelivery is known), or
+    None for updates the product ignores."""
+    event = _event_from(update)
+    return replace(event, inbound_id=str(update.update_id)) if event is not None else None
+
+
+def _event_from(update: Update) -> Event | None:
     if update.callback_query is not None:
         return Event(EventKind.PRESS, data=update.callback_query.data or "")
     message = update.message
@@ -137,8 +147,12 @@ def event_from(update: Update) -> Event | None:
 class TelegramChannel:
     """Wires the conversations to a PTB Application."""
 
-    def __init__(self, conversations: Conversations) -> None:
+    def __init__(
+        self, conversations: Conversations, outbox: OutboxSender | None = None, account: str = ""
+    ) -> None:
         self.conversations = conversations
+        self.outbox = outbox
+        self.account = account  # the bot's id: two bots number their updates independently
 
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         user, chat = update.effective_user, update.effective_chat
@@ -153,6 +167,7 @@ class TelegramChannel:
             chat_id=str(chat.id),
             display_name=user.full_name,
             private=chat.type == ChatType.PRIVATE,
+            account=self.account,
         )
         result = await self.conversations.handle(identity, event)
         query = update.callback_query
@@ -161,13 +176,16 @@ class TelegramChannel:
         answering = (
             asyncio.create_task(self.answer(query, result.replies)) if query is not None else None
         )
+        delivered = True
         for reply in result.replies:
-            await self.send(context.bot, chat.id, reply)
+            outcome = await self.send(context.bot, chat.id, reply)
+            delivered = delivered and (outcome.ok or outcome.unknown)
         if answering is not None:
             await answering
-        for target, reply in result.notices:
-            if target is not None and target.channel == CHANNEL:
-                await self.send(context.bot, int(target.chat_id), reply)
+        if delivered:
+            await self.conversations.replied(result)
+        if result.notice_ids and self.outbox is not None:
+            await self.outbox.drain(result.notice_ids)
 
     @staticmethod
     async def answer(query: CallbackQuery, replies: list[Reply]) -> None:
@@ -177,19 +195,22 @@ class TelegramChannel:
         except TelegramError:
             log.warning("could not answer a callback query")
 
-    async def send(self, bot: Any, chat_id: int, reply: Reply) -> None:
-        result = await deliver(bot, chat_id, reply)
-        if result.blocked:
-            log.warning("chat %s blocked the bot", chat_id)
+    async def send(self, bot: Any, chat_id: int, reply: Reply) -> Delivery:
+        return await deliver(bot, chat_id, reply)
 
 
 RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0)
 
 
-async def _send_once(bot: Any, chat_id: int, reply: Reply, background: bool) -> None:
+async def _send_once(
+    bot: Any, chat_id: int, reply: Reply, background: bool, *, plain: bool = False
+) -> None:
     # only the Application's ExtBot has a rate limiter to pass the priority to
     queued_last = background and isinstance(bot, ExtBot)
     extra: dict[str, Any] = {"rate_limit_args": BACKGROUND} if queued_last else {}
+    if plain:  # Telegram refused the markup: the same words without it
+        reply = replace(reply, text=to_plain(reply.text))
+        extra["parse_mode"] = None
     if reply.photo is not None:
         await bot.send_photo(
             chat_id, reply.photo, caption=reply.text or None, reply_markup=keyboard(reply), **extra
@@ -215,19 +236,27 @@ async def deliver(bot: Any, chat_id: int, reply: Reply, *, background: bool = Fa
     message out already, and sending it again would make the person read it twice.
     `background` sends (reminders) wait in the send gate until replies have gone.
     """
+    plain = False
     for pause in (*RETRY_DELAYS, None):
         try:
-            await _send_once(bot, chat_id, reply, background)
+            await _send_once(bot, chat_id, reply, background, plain=plain)
             return Delivery(ok=True)
         except Forbidden:
-            return Delivery(ok=False, blocked=True)
+            log.warning("chat %s blocked the bot", chat_id)
+            return Delivery(ok=False, blocked=True, error="diblokir")
         except BadRequest as exc:
+            text = str(exc).lower()
+            if "can't parse entities" in text and not plain:
+                # a markup slip must not cost the person the message: send it as plain text
+                log.error("Telegram refused a message's markup (%s); sending it as plain text", exc)
+                plain = True
+                continue
             # "chat not found": the person never started the bot or deleted the chat
             log.warning("Telegram refused a message: %s", exc)
-            return Delivery(ok=False, blocked="not found" in str(exc).lower())
+            return Delivery(ok=False, blocked="not found" in text, error=str(exc)[:200])
         except TimedOut:
             log.warning("sending to chat %s timed out; not resending to avoid a duplicate", chat_id)
-            return Delivery(ok=False, temporary=True)
+            return Delivery(ok=False, temporary=True, unknown=True, error="waktu habis")
         except RetryAfter as exc:
             if pause is None:
                 return Delivery(ok=False, temporary=True)
@@ -240,18 +269,50 @@ async def deliver(bot: Any, chat_id: int, reply: Reply, *, background: bool = Fa
     return Delivery(ok=False, temporary=True)
 
 
-def reminder_sender(bot: Any) -> Any:
-    """Delivery of reminders to Telegram chats, with what went wrong told apart."""
+def reminder_sender(bot: Any, *, background: bool = True) -> Sender:
+    """Delivery to Telegram chats, with what went wrong told apart; reminders (background)
+    wait in the send gate until replies have gone, notices to other people do not."""
 
     async def send(identity: Identity, reply: Reply) -> Delivery:
         if identity.channel != CHANNEL:
             return Delivery(ok=False)
-        return await deliver(bot, int(identity.chat_id), reply, background=True)
+        return await deliver(bot, int(identity.chat_id), reply, background=background)
 
     return send
 
 
 REMINDER_TICK_SECONDS = 120
+OUTBOX_SECONDS = 30
+PRUNE_SECONDS = 3600
+
+
+def schedule_outbox(
+    application: Application,  # type: ignore[type-arg]
+    conversations: Conversations,
+    sender: OutboxSender,
+) -> None:
+    """Retry what the turns could not send at once, and forget what no platform redelivers."""
+
+    async def drain(context: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            await sender.drain()
+        except Exception:  # one failed round must not stop the next ones
+            log.exception("outbox round failed")
+
+    async def prune(context: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            await asyncio.to_thread(prune_records, conversations.engine, conversations.clock())
+        except Exception:
+            log.exception("pruning the inbox and outbox failed")
+
+    assert application.job_queue is not None
+    options = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 60}
+    application.job_queue.run_repeating(
+        drain, interval=OUTBOX_SECONDS, first=3, name="outbox", job_kwargs=options
+    )
+    application.job_queue.run_repeating(
+        prune, interval=PRUNE_SECONDS, first=60, name="pangkas", job_kwargs=options
+    )
 
 
 def schedule_reminders(application: Application, conversations: Conversations) -> None:  # type: ignore[type-arg]
@@ -266,7 +327,6 @@ def schedule_reminders(application: Application, conversations: Conversations) -
     async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
             report = await service.tick()
-            await service.notify_admins()
         except Exception:  # one failed tick must not stop the next ones
             log.exception("reminder tick failed")
             return
@@ -319,7 +379,9 @@ def build_application(
     `read_timeout`/`write_timeout` (seconds) override python-telegram-bot's defaults for every
     call but getUpdates; the fault tests shorten them to provoke a timed-out send quickly.
     """
-    channel = TelegramChannel(conversations)
+    sender = OutboxSender(conversations.engine, clock=conversations.clock)
+    account = token.partition(":")[0]  # the bot's id, public and stable for the token
+    channel = TelegramChannel(conversations, sender, account=account)
     builder = (
         ApplicationBuilder()
         .token(token)
@@ -340,6 +402,8 @@ def build_application(
     application = builder.build()
     application.add_handler(TypeHandler(Update, channel.on_update))
     application.add_error_handler(error_handler)
+    sender.register(CHANNEL, reminder_sender(application.bot, background=False))
     if reminders:
         schedule_reminders(application, conversations)
+        schedule_outbox(application, conversations, sender)
     return application

@@ -8,9 +8,7 @@ Ends cleanly at end of input, whether stdin is a terminal, a pipe, or closed.
 from __future__ import annotations
 
 import asyncio
-import html
 import mimetypes
-import re
 import shutil
 import sys
 from pathlib import Path
@@ -18,9 +16,9 @@ from typing import TextIO
 
 from sicapai.handlers.engine import Conversations
 from sicapai.handlers.port import Button, Event, EventKind, Identity, IncomingFile, Reply
+from sicapai.handlers.texts import to_plain
 
 CHANNEL = "terminal"
-TAG = re.compile(r"<[^>]+>")
 
 INTRO = (
     "SiCapai — chat di terminal sebagai {who}.\n"
@@ -28,11 +26,6 @@ INTRO = (
     "[1], [2], …: ketik nomornya (atau #1) untuk memilih. /berkas PATH mengirim berkas.\n"
     "Akhiri dengan Ctrl-D.\n"
 )
-
-
-def plain(text: str) -> str:
-    """HTML for Telegram, as plain terminal text."""
-    return html.unescape(TAG.sub("", text))
 
 
 class TerminalChannel:
@@ -132,9 +125,9 @@ class TerminalChannel:
             if reply.photo is not None or reply.document is not None:
                 self.write(f"[berkas disimpan: {self.save(reply)}]\n")
             if reply.text:
-                self.write(plain(reply.text) + "\n")
+                self.write(to_plain(reply.text) + "\n")
             elif reply.answer:
-                self.write(plain(reply.answer) + "\n")
+                self.write(to_plain(reply.answer) + "\n")
             for row in reply.buttons:
                 for button in row:
                     numbered.append(button)

@@ -23,10 +23,12 @@ from sicapai.models.admin import (
 )
 from sicapai.models.consistency import find_problems
 from sicapai.models.excel_io import WorkbookError, gather_export, import_workbook
+from sicapai.models.guards import Conflict
 from sicapai.models.invites import create_invite
 from sicapai.models.organisation import Person, Position
 from sicapai.models.people import is_admin
 from sicapai.models.performance import Indicator, Period
+from sicapai.models.reachability import clear_mark, unreachable_chats
 from sicapai.models.review import lock, lock_report
 from sicapai.models.seeding import ensure_periods
 from sicapai.reports.dates import local_datetime
@@ -71,6 +73,7 @@ def start(turn: Turn, args: str = "") -> None:
             [(t.BTN_INVITE, "m:undang"), (t.BTN_PEOPLE, "m:orang")],
             [(t.BTN_DEACTIVATE, "m:nonaktif"), (t.BTN_DELEGATE, "m:delegasi")],
             [(t.BTN_TARGETS, "m:target"), (t.BTN_AUDIT, "m:audit")],
+            [(t.BTN_UNREACHABLE, "m:blokir")],
         ],
     )
 
@@ -156,6 +159,46 @@ def list_people(turn: Turn) -> None:
     turn.clear()
     for page in paginate("<b>Orang terdaftar</b>", lines or ["Belum ada."]):
         turn.say(page)
+
+
+def list_unreachable(turn: Turn) -> None:
+    rows = unreachable_chats(session=turn.session, organisation_id=_org_id(turn))
+    if not rows:
+        turn.clear()
+        turn.say(t.NOBODY_UNREACHABLE)
+        return
+    zone = turn.organisation.timezone if turn.organisation else turn.app.default_timezone
+    turn.set_step("blokir")
+    turn.say(
+        t.unreachable_list([(r.name, r.channel, local_datetime(r.since, zone)) for r in rows]),
+        [[(f"Hapus tanda {r.name[:30]}", f"pulih:{r.chat_id}")] for r in rows[:PAGE_SIZE]],
+    )
+
+
+def clear_unreachable(turn: Turn, chat_id: int) -> None:
+    cleared = clear_mark(
+        session=turn.session,
+        organisation_id=_org_id(turn),
+        chat_id=chat_id,
+        by=turn.person_id,
+        now=turn.now,
+    )
+    turn.clear()
+    if cleared is None:
+        turn.say(t.UNREACHABLE_GONE)
+        return
+    turn.say(t.unreachable_cleared(cleared.name, cleared.channel))
+
+
+def on_conflict(turn: Turn, conflict: Conflict) -> None:
+    """Another admin did the same thing first."""
+    turn.clear()
+    if conflict.detail.get("period_id"):
+        turn.say(t.ALREADY_LOCKED)
+    elif conflict.detail.get("person_id"):
+        turn.say(t.ALREADY_DEACTIVATED)
+    else:
+        turn.say(texts.CHANGED_MEANWHILE)
 
 
 def confirm_deactivate(turn: Turn, person_id: int) -> None:
@@ -311,6 +354,10 @@ def on_press(turn: Turn, action: str) -> None:
         show_list(turn, arg)
     elif name == "m" and arg == "orang":
         list_people(turn)
+    elif name == "m" and arg == "blokir":
+        list_unreachable(turn)
+    elif name == "pulih" and arg.isdigit() and step == "blokir":
+        clear_unreachable(turn, int(arg))
     elif name == "pg":
         purpose, _, page = arg.partition(":")
         if page.isdigit():

@@ -26,8 +26,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
 from sicapai.handlers import texts
@@ -41,12 +42,15 @@ from sicapai.handlers.port import (
     StoredFile,
 )
 from sicapai.handlers.turn_workers import TurnsUnavailable, TurnWorkers
+from sicapai.models import inbox, outbox
 from sicapai.models.db import transaction
+from sicapai.models.guards import Conflict, StaleState, is_unique_violation
+from sicapai.models.inbox import InboundUpdate
 from sicapai.models.operations import DialogState, record_audit
 from sicapai.models.organisation import ChatIdentity, Organisation, Person
 from sicapai.models.people import identity_of, organisation_of
 from sicapai.models.types import utcnow
-from sicapai.reports.chart_specs import EmptyChart
+from sicapai.reports.chart_specs import EmptyChart, chart_from_plain, chart_to_plain
 
 if TYPE_CHECKING:
     from sicapai.reports.chart_worker import ChartRenderer
@@ -101,6 +105,7 @@ class Turn:
         self.app = app
         self.drafts: list[Draft] = []
         self.notices: list[Notice] = []
+        self.discarded: list[str] = []
         self.toast: str | None = None
         self._org: Organisation | None = None
 
@@ -168,19 +173,45 @@ class Turn:
         self._dialog, self._step, self._data = None, None, {}
         self._changed = True
 
+    def become(self, person: Person) -> None:
+        """The turn now speaks for `person` (they just registered): their stored state, if
+        they had one, is the one this turn moves on from."""
+        self.person = person
+        self._org = None
+        self.state = self.session.get(DialogState, self.person_id)
+
     def _store_state(self) -> int:
-        """Write the moves of this turn as the next version; the version buttons will carry."""
-        state = self._state
-        if state is None:
-            state = self.session.get(DialogState, self.person_id) or DialogState(
-                person_id=self.person_id, version=0, data={}
-            )
+        """Write the moves of this turn as the next version, if the state is still the one
+        this turn started from (compare-and-set); the version is what buttons will carry.
+
+        Two turns of one person can only race across processes or channels; the loser raises
+        `StaleState` and the engine runs it again on the fresh state.
+        """
+        seen = self._state
+        values = {
+            "dialog": self._dialog,
+            "step": self._step,
+            "data": dict(self._data),
+            "updated_at": self.now,
+        }
+        if seen is None:  # a first state: an insert that must not conflict
+            state = DialogState(person_id=self.person_id, version=1, **values)
+            self.session.add(state)
+            self.session.flush()  # a concurrent first state fails here, on the primary key
             self._state = state
-        state.dialog, state.step, state.data = self._dialog, self._step, dict(self._data)
-        state.version = (state.version or 0) + 1
-        state.updated_at = self.now
-        self.session.add(state)
-        return state.version
+            return 1
+        result = self.session.execute(
+            update(DialogState)
+            .where(
+                col(DialogState.person_id) == seen.person_id,
+                col(DialogState.version) == seen.version,
+            )
+            .values(version=seen.version + 1, **values)
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(result, "rowcount", 0) != 1:
+            raise StaleState(f"dialog state of person {seen.person_id} moved")
+        return seen.version + 1
 
     # --- replies ---------------------------------------------------------------------
     def say(
@@ -203,7 +234,12 @@ class Turn:
         self.drafts.append(Draft(caption, [], None, content, filename))
 
     def notify(self, person_id: int, text: str) -> None:
+        """A message for someone else, kept in the outbox with this turn's writes."""
         self.notices.append(Notice(person_id, text))
+
+    def discard(self, stored: StoredFile) -> None:
+        """A downloaded file the flow does not keep (a duplicate): deleted after the turn."""
+        self.discarded.append(stored.path)
 
     def audit(self, action: str, entity: str, entity_id: int | None, **detail: Any) -> None:
         org = self.organisation
@@ -318,6 +354,9 @@ EVIDENCE_FILES = FileRule(texts.EVIDENCE_MIME_TYPES, frozenset({".pdf", ".jpg", 
 class TurnResult:
     replies: list[Reply]
     notices: list[tuple[Identity | None, Reply]] = field(default_factory=list)
+    notice_ids: list[int] = field(default_factory=list)  # outbox rows this turn queued
+    inbound_id: int | None = None  # inbox row to mark replied once the replies are out
+    repeat: bool = False  # a redelivered update: nothing was done again
 
 
 class Conversations:
@@ -401,6 +440,21 @@ class Conversations:
                 await self._draw(reply)
         return result
 
+    async def replied(self, result: TurnResult) -> None:
+        """The channel delivered a turn's replies: a redelivery of its update sends nothing."""
+        if result.inbound_id is None:
+            return
+        loop = asyncio.get_running_loop()
+        try:
+            await loop.run_in_executor(self._turns, self._mark_replied, result.inbound_id)
+        except (OperationalError, DBAPIError):
+            # only costs a repeated prompt if the same update comes again
+            log.warning("could not record that replies were sent", exc_info=True)
+
+    def _mark_replied(self, inbound_id: int) -> None:
+        with transaction(self.engine) as session:
+            inbox.mark_replied(session=session, ids=[inbound_id], now=self.clock())
+
     async def close(self) -> None:
         """Release the turn threads and workers and the chart workers, if any were started."""
         self._turns.shutdown(wait=False)
@@ -433,7 +487,13 @@ class Conversations:
             return not self.router.expects_typing(session.get(DialogState, chat.person_id))
 
     def _step_accepts_file(self, identity: Identity) -> FileRule | None:
-        """The kind of file the person's current step wants, or None if it wants none."""
+        """The kind of file the person's current step wants, or None if it wants none.
+
+        Only the person's private chat is where a step waits: a file they share in a group
+        is never downloaded into the evidence folder.
+        """
+        if not identity.private:
+            return None
         with Session(self.engine) as session:
             chat = identity_of(
                 session=session, channel=identity.channel, external_id=identity.external_id
@@ -448,6 +508,8 @@ class Conversations:
         assert incoming is not None
         if incoming.size is not None and incoming.size > MAX_FILE_BYTES:
             return Reply(texts.FILE_TOO_BIG)
+        if incoming.size == 0:
+            return Reply(texts.FILE_EMPTY)
         if not rule.allows(incoming):
             return Reply(rule.refusal)
         self.files_dir.mkdir(parents=True, exist_ok=True)
@@ -462,18 +524,50 @@ class Conversations:
             target.unlink(missing_ok=True)
             return Reply(texts.FILE_DOWNLOAD_FAILED)
         digest, size = await asyncio.to_thread(_checksum, target)
-        if size > MAX_FILE_BYTES:
+        if size > MAX_FILE_BYTES or size == 0:
             target.unlink(missing_ok=True)
-            return Reply(texts.FILE_TOO_BIG)
-        name = incoming.name.replace("\x00", "")[:255]  # what the evidence table can hold
+            return Reply(texts.FILE_TOO_BIG if size else texts.FILE_EMPTY)
         mime = incoming.mime_type[:100] if incoming.mime_type else incoming.mime_type
-        return StoredFile(str(target), name, mime, size, digest)
+        return StoredFile(str(target), safe_file_name(incoming.name), mime, size, digest)
 
+    # --- one turn ------------------------------------------------------------------------
     def run_turn(self, identity: Identity, event: Event, now: datetime) -> TurnResult:
         """One turn in one transaction, on whichever thread or process runs it; `now` comes
-        from the caller, so a worker process keeps to the bot's clock."""
+        from the caller, so a worker process keeps to the bot's clock.
+
+        A turn that lost a race is never half applied: when the person's dialog state moved
+        under it, or a unique key tells that someone else inserted the same thing first, it
+        is rolled back and run once more on the fresh state; when a decision finds that what
+        the person saw is no longer true (`Conflict`), it is rolled back and the flow tells
+        the person what changed, on fresh data.
+        """
+        for _attempt in range(2):
+            try:
+                return self._attempt(identity, event, now)
+            except StaleState:
+                log.info("a turn raced another of the same person; running it again")
+            except IntegrityError as exc:
+                if not is_unique_violation(exc):
+                    raise
+                log.info("a turn raced an insert of the same key; running it again")
+            except Conflict as conflict:
+                return self._recover(identity, event, now, conflict)
+        return self._recover(identity, event, now, None)
+
+    def _attempt(self, identity: Identity, event: Event, now: datetime) -> TurnResult:
         with transaction(self.engine) as session:
-            person, state = _who_and_where(session, identity)
+            person, state, chat = _who_and_where(session, identity)
+            if event.inbound_id:
+                seen = inbox.find(
+                    session=session,
+                    channel=identity.channel,
+                    account=identity.account,
+                    external_id=event.inbound_id,
+                )
+                if seen is not None:
+                    return _repeat(seen, state)
+            if chat is not None and chat.unreachable_at is not None:
+                _reachable_again(session, chat)
             turn = Turn(
                 session=session,
                 identity=identity,
@@ -484,20 +578,119 @@ class Conversations:
                 app=self,
             )
             self.router.dispatch(turn)
-            replies = turn.finish()
-            notices = [
-                (self.router.identity_for(session, n.person_id), Reply(n.text))
-                for n in turn.notices
-            ]
-            return TurnResult(replies, notices)
+            result = self._finish(session, turn)
+        self._drop_discarded(turn)
+        return result
+
+    def _recover(
+        self, identity: Identity, event: Event, now: datetime, conflict: Conflict | None
+    ) -> TurnResult:
+        """A fresh transaction in which the flow explains what changed (or, after a second
+        lost race, the person is asked to send again); the event is not acted on."""
+        with transaction(self.engine) as session:
+            person, state, _chat = _who_and_where(session, identity)
+            turn = Turn(
+                session=session,
+                identity=identity,
+                event=event,
+                person=person,
+                state=state,
+                now=now,
+                app=self,
+            )
+            self.router.recover(turn, conflict)
+            return self._finish(session, turn)
+
+    def _finish(self, session: Session, turn: Turn) -> TurnResult:
+        """Store the state, queue the notices and record the update, with the turn's writes."""
+        replies = turn.finish()
+        notices: list[tuple[Identity | None, Reply]] = []
+        queued: list[outbox.OutboxMessage] = []
+        for notice in turn.notices:
+            queued.append(
+                outbox.enqueue(
+                    session=session, person_id=notice.person_id, text=notice.text, now=turn.now
+                )
+            )
+            notices.append(
+                (self.router.identity_for(session, notice.person_id), Reply(notice.text))
+            )
+        inbound_id = None
+        if turn.event.inbound_id:
+            row = inbox.record(
+                session=session,
+                channel=turn.identity.channel,
+                account=turn.identity.account,
+                external_id=turn.event.inbound_id,
+                sender_id=turn.identity.external_id,
+                person_id=turn.person.id if turn.person else None,
+                state_version=turn.state.version if turn.state else None,
+                replies=[reply_to_plain(r) for r in replies],
+                now=turn.now,
+            )
+            inbound_id = row.id
+        elif queued:
+            session.flush()
+        return TurnResult(
+            replies,
+            notices,
+            [q.id for q in queued if q.id is not None],
+            inbound_id,
+        )
+
+    def _drop_discarded(self, turn: Turn) -> None:
+        for path in turn.discarded:
+            Path(path).unlink(missing_ok=True)
+
+
+def _repeat(seen: InboundUpdate, state: DialogState | None) -> TurnResult:
+    """A redelivered update: no effect. If its replies never reached the platform and nothing
+    moved since, they are sent again, so the person is not left without an answer."""
+    if seen.replied_at is not None:
+        return TurnResult([], repeat=True)
+    current = state.version if state is not None else None
+    if current != seen.state_version:
+        return TurnResult([], repeat=True)  # a later turn's replies are the current ones
+    return TurnResult([reply_from_plain(r) for r in seen.replies], inbound_id=seen.id, repeat=True)
+
+
+def reply_to_plain(reply: Reply) -> dict[str, Any]:
+    """A reply as JSON-ready data, kept with the update it answers (for a re-send)."""
+    plain: dict[str, Any] = {
+        "text": reply.text,
+        "buttons": [[{"label": b.label, "data": b.data} for b in row] for row in reply.buttons],
+    }
+    if reply.chart is not None:
+        plain["chart"] = chart_to_plain(reply.chart)  # type: ignore[arg-type]
+    if reply.document is not None:
+        plain["document"] = reply.filename or "berkas"
+    if reply.answer:
+        plain["answer"] = reply.answer
+    return plain
+
+
+def reply_from_plain(plain: dict[str, Any]) -> Reply:
+    text = str(plain.get("text") or "")
+    if plain.get("document"):  # the bytes are not kept: say how to get the file again
+        text = "\n\n".join(t for t in (text, texts.RESEND_DOCUMENT) if t)
+    return Reply(
+        text=text,
+        buttons=[
+            [Button(str(b["label"]), str(b["data"])) for b in row]
+            for row in plain.get("buttons") or []
+        ],
+        chart=chart_from_plain(plain["chart"]) if plain.get("chart") is not None else None,
+        answer=plain.get("answer"),
+    )
 
 
 def _who_and_where(
     session: Session, identity: Identity
-) -> tuple[Person | None, DialogState | None]:
-    """The person behind a chat and their dialog state, in one statement (every turn asks)."""
+) -> tuple[Person | None, DialogState | None, ChatIdentity | None]:
+    """The person behind a chat, their dialog state and the chat's record, in one statement
+    (every turn asks)."""
     row = session.exec(
-        select(Person, DialogState)
+        select(Person, DialogState, ChatIdentity)
         .join(ChatIdentity, col(ChatIdentity.person_id) == col(Person.id))
         .outerjoin(DialogState, col(DialogState.person_id) == col(Person.id))
         .where(
@@ -505,7 +698,29 @@ def _who_and_where(
             ChatIdentity.external_id == identity.external_id,
         )
     ).first()
-    return (row[0], row[1]) if row else (None, None)
+    return (row[0], row[1], row[2]) if row else (None, None, None)
+
+
+def _reachable_again(session: Session, chat: ChatIdentity) -> None:
+    """The person wrote on this channel: whatever refused delivery there is over."""
+    session.execute(
+        update(ChatIdentity)
+        .where(col(ChatIdentity.id) == chat.id)
+        .values(unreachable_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    chat.unreachable_at = None
+
+
+UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def safe_file_name(name: str) -> str:
+    """The base name a person's file is shown by: no folders (`../../etc/passwd.pdf` is
+    `passwd.pdf`), no control characters, nothing a table cannot hold."""
+    base = re.split(r"[\\/]", name)[-1]
+    base = UNSAFE_NAME.sub("", base).strip().lstrip(".").strip()
+    return base[:255] or "berkas"
 
 
 def _without_nul(event: Event) -> Event:

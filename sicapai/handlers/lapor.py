@@ -19,7 +19,9 @@ from sicapai.handlers import texts
 from sicapai.handlers.engine import Turn
 from sicapai.handlers.port import StoredFile
 from sicapai.handlers.texts import lapor as t
-from sicapai.models.performance import Indicator, Kind, Period, QuarterTarget, Status
+from sicapai.models.guards import Conflict
+from sicapai.models.organisation import Person
+from sicapai.models.performance import Evidence, Indicator, Kind, Period, QuarterTarget, Status
 from sicapai.models.reporting import (
     NewRevision,
     open_periods,
@@ -245,6 +247,9 @@ def choose_indicator(turn: Turn, indicator_id: int) -> None:
         indicator_id=indicator.id,
         correction=current is not None or period.locked,
         old=_describe(indicator, current) if current else None,
+        # what the person is shown now, checked again when they press Simpan
+        seen_revision=current.number if current else 0,
+        locked=period.locked,
     )
     if current is not None and status != Status.RETURNED:
         turn.say(t.ALREADY_REPORTED, [[(t.BTN_CHANGE, "ubah"), (t.BTN_BACK, "daftar")]])
@@ -484,6 +489,13 @@ def on_file(turn: Turn, stored: StoredFile | None) -> None:
     step = turn.step
     if step == "bukti" and stored is not None:
         files = list(turn.data.get("files") or [])
+        if stored.sha256 in {f.get("sha256") for f in files} | _stored_checksums(turn):
+            turn.discard(stored)
+            turn.say(
+                t.evidence_duplicate(stored.name, len(files)),
+                [[(t.BTN_DONE_FILES, "selesai_bukti")]],
+            )
+            return
         files.append(
             {
                 "path": stored.path,
@@ -502,6 +514,21 @@ def on_file(turn: Turn, stored: StoredFile | None) -> None:
         turn.say(t.FILE_INSTEAD_OF_NUMBER)
         return
     turn.say(texts.FILE_NOT_EXPECTED)
+
+
+def _stored_checksums(turn: Turn) -> set[str]:
+    """Checksums of the evidence already kept for this indicator and period."""
+    indicator, period = _indicator(turn), _period(turn)
+    if indicator is None or period is None or period.id is None or indicator.id is None:
+        return set()
+    submission = submission_of(session=turn.session, indicator_id=indicator.id, period_id=period.id)
+    if submission is None:
+        return set()
+    return set(
+        turn.session.exec(
+            select(Evidence.sha256).where(Evidence.submission_id == submission.id)
+        ).all()
+    )
 
 
 def after_evidence(turn: Turn) -> None:
@@ -589,6 +616,8 @@ def _comparison(turn: Turn, indicator: Indicator, period: Period, result: Comput
 def save(turn: Turn) -> None:
     indicator, period = _indicator(turn), _period(turn)
     assert indicator is not None and period is not None
+    if not _still_true(turn, indicator, period):
+        return
     result = compute(turn, indicator, period)
     numerator, denominator, value = _figures(turn)
     data = turn.data
@@ -615,6 +644,9 @@ def save(turn: Turn) -> None:
         figures=figures,
         evidence=list(data.get("files") or []),
         now=turn.now,
+        seen_revision=int(data.get("seen_revision") or 0),
+        guard_open=True,
+        guard_holder=True,
     )
     turn.audit(
         "laporan_disimpan",
@@ -648,6 +680,44 @@ def save(turn: Turn) -> None:
     )
     notify_reviewers(turn, indicator, period, _describe(indicator, revision))
     offer_next(turn, period, exclude=indicator.id)
+
+
+def _still_true(turn: Turn, indicator: Indicator, period: Period) -> bool:
+    """Before a save: is what the person saw still so? Each "no" is explained, and the person
+    is shown the way forward; nothing is stored. (The save itself checks again, atomically.)"""
+    owned = owned_indicators(session=turn.session, person_id=turn.person_id, year=period.year)
+    if indicator.id not in {i.id for i in owned}:
+        turn.clear()
+        turn.say(t.NO_LONGER_YOURS.format(code=texts.esc(indicator.code)))
+        return False
+    if period.locked and not turn.data.get("locked"):
+        # locked while the person was at the preview: a change request needs a reason first
+        turn.set_step("alasan", correction=True, locked=True, reason=None)
+        turn.say(t.LOCKED_MEANWHILE.format(period=t.period_label(period.year, period.quarter)))
+        return False
+    current = revision_for(session=turn.session, indicator_id=indicator.id or 0, period=period)
+    seen = int(turn.data.get("seen_revision") or 0)
+    if (current.number if current else 0) != seen:
+        who = turn.session.get(Person, current.person_id) if current and current.person_id else None
+        turn.say(
+            t.changed_meanwhile(
+                indicator.code, who.name if who else None, current.number if current else 0
+            )
+        )
+        choose_indicator(turn, indicator.id or 0)
+        return False
+    return True
+
+
+def on_conflict(turn: Turn, conflict: Conflict) -> None:
+    """A save lost a race: tell the person what changed, on the fresh data."""
+    indicator, period = _indicator(turn), _period(turn)
+    if indicator is None or period is None or turn.dialog != CODE:
+        turn.say(texts.CHANGED_MEANWHILE)
+        return
+    if _still_true(turn, indicator, period):  # the race is over by now: show it fresh
+        turn.say(texts.CHANGED_MEANWHILE)
+        choose_indicator(turn, indicator.id or 0)
 
 
 def notify_reviewers(turn: Turn, indicator: Indicator, period: Period, figures: str) -> None:

@@ -21,6 +21,7 @@ class Identity:
     chat_id: str  # where replies and reminders go
     display_name: str = ""
     private: bool = True  # False for group chats
+    account: str = ""  # which account of the channel (a Telegram bot's id); "" by default
 
 
 class EventKind(StrEnum):
@@ -61,16 +62,26 @@ class Event:
     data: str = ""  # callback data of a pressed button
     file: IncomingFile | None = None
     stored: StoredFile | None = None
+    # the channel's own id of the incoming update (Telegram update_id, WhatsApp wamid): a
+    # redelivered update carries the same id and is handled at most once; "" where the
+    # channel cannot deliver twice (the terminal)
+    inbound_id: str = ""
 
     @staticmethod
-    def from_text(text: str) -> Event:
+    def from_text(text: str, inbound_id: str = "") -> Event:
         """Text starting with "/" is a command ("/start abc" -> start, "abc")."""
         stripped = text.strip()
         if stripped.startswith("/") and len(stripped) > 1:
             head, _, rest = stripped[1:].partition(" ")
             name = head.split("@", 1)[0].lower()
-            return Event(EventKind.COMMAND, text=stripped, command=name, args=rest.strip())
-        return Event(EventKind.TEXT, text=text)
+            return Event(
+                EventKind.COMMAND,
+                text=stripped,
+                command=name,
+                args=rest.strip(),
+                inbound_id=inbound_id,
+            )
+        return Event(EventKind.TEXT, text=text, inbound_id=inbound_id)
 
 
 @dataclass(frozen=True)

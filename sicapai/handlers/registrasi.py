@@ -75,8 +75,9 @@ def start(turn: Turn, args: str) -> None:
             }[result.refusal]
         )
         return
-    turn.person = result.person
-    turn.state = None
+    assert result.person is not None
+    turn.become(result.person)
+    turn.clear()
     greet(turn)
 
 

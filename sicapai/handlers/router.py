@@ -25,6 +25,7 @@ from sicapai.handlers import (
 )
 from sicapai.handlers.engine import EVIDENCE_FILES, FileRule, Turn, decode_button
 from sicapai.handlers.port import EventKind, Identity
+from sicapai.models.guards import Conflict
 from sicapai.models.operations import DialogState
 from sicapai.models.organisation import ChatIdentity
 
@@ -122,6 +123,20 @@ def press(turn: Turn, data: str) -> None:
         return
     dialog, _, action = decoded
     FLOWS[dialog].on_press(turn, action)
+
+
+def recover(turn: Turn, conflict: Conflict | None) -> None:
+    """After a turn was rolled back: its flow says what changed, on fresh data. `None` means
+    the person's own turns raced twice in a row; they are asked to send again."""
+    if conflict is None or turn.person is None:
+        turn.say(texts.RACED)
+        return
+    flow = FLOWS.get(turn.dialog or "")
+    handler = getattr(flow, "on_conflict", None)
+    if handler is None:
+        turn.say(texts.CHANGED_MEANWHILE)
+        return
+    handler(turn, conflict)
 
 
 def identity_for(session: Session, person_id: int) -> Identity | None:

@@ -10,6 +10,7 @@ from sicapai.handlers.engine import Turn
 from sicapai.handlers.port import StoredFile
 from sicapai.handlers.texts import lapor as lt
 from sicapai.handlers.texts import verifikasi as t
+from sicapai.models.guards import ALREADY_DECIDED, Conflict
 from sicapai.models.organisation import Person
 from sicapai.models.people import is_admin
 from sicapai.models.performance import ChangeRequest, Indicator, Period, Status, Submission
@@ -159,8 +160,15 @@ def decide(turn: Turn, approve_it: bool, note: str | None = None) -> None:
     submission, indicator, period = current
     label = lt.period_label(period.year, period.quarter)
     reviewer = turn.person.name if turn.person else ""
+    seen = int(turn.data.get("revision") or 0)
     if approve_it:
-        approve(session=turn.session, submission=submission, person_id=turn.person_id, now=turn.now)
+        approve(
+            session=turn.session,
+            submission=submission,
+            person_id=turn.person_id,
+            now=turn.now,
+            seen_revision=seen,
+        )
         turn.say(t.approved(indicator.code, label))
         message = t.to_reporter_approved(indicator.code, label, reviewer)
     else:
@@ -170,6 +178,7 @@ def decide(turn: Turn, approve_it: bool, note: str | None = None) -> None:
             person_id=turn.person_id,
             note=note or "",
             now=turn.now,
+            seen_revision=seen,
         )
         turn.say(t.returned(indicator.code, label))
         message = t.to_reporter_returned(indicator.code, label, reviewer, note or "")
@@ -195,7 +204,7 @@ def show_change(turn: Turn, change_id: int) -> None:
     assert indicator is not None and period is not None
     old = revision_for(session=turn.session, indicator_id=indicator.id or 0, period=period)
     payload = change.payload
-    turn.set_step("perubahan", change_id=change_id)
+    turn.set_step("perubahan", change_id=change_id, revision=old.number if old else 0)
     turn.say(
         t.change_detail(
             change_id,
@@ -230,6 +239,7 @@ def decide_on_change(turn: Turn, approve_it: bool) -> None:
         person_id=turn.person_id,
         approve_it=approve_it,
         now=turn.now,
+        seen_revision=int(turn.data.get("revision") or 0),
     )
     indicator = turn.session.get(Indicator, change.indicator_id)
     period = turn.session.get(Period, change.period_id)
@@ -239,6 +249,41 @@ def decide_on_change(turn: Turn, approve_it: bool) -> None:
         change.person_id,
         t.to_requester(indicator.code, lt.period_label(period.year, period.quarter), approve_it),
     )
+    start(turn)
+
+
+def on_conflict(turn: Turn, conflict: Conflict) -> None:
+    """A decision lost a race: say what happened instead, on fresh data, and show the list."""
+    if conflict.what == ALREADY_DECIDED and conflict.detail.get("change_id"):
+        change = turn.session.get(ChangeRequest, conflict.detail["change_id"])
+        who = turn.session.get(Person, change.decided_by) if change and change.decided_by else None
+        turn.say(
+            t.change_decided_meanwhile(
+                conflict.detail["change_id"],
+                who.name if who else None,
+                change.status if change else "",
+            )
+        )
+    elif turn.step == "perubahan":  # the slot moved under the change request
+        turn.say(t.CHANGE_SLOT_MOVED)
+    else:
+        submission = turn.session.get(Submission, turn.data.get("submission_id"))
+        revision = current_revision(session=turn.session, submission=submission)
+        who = (
+            turn.session.get(Person, revision.person_id)
+            if revision and revision.person_id
+            else None
+        )
+        turn.say(
+            t.review_moved(
+                who.name if who else None,
+                revision.number if revision else 0,
+                submission.status if submission else "",
+            )
+        )
+        if submission is not None and submission.status == Status.SENT:
+            show_submission(turn, submission.id or 0)
+            return
     start(turn)
 
 

@@ -5,6 +5,7 @@ Importing this package registers every table on `SQLModel.metadata` (Alembic rea
 
 from sicapai.models.budget import BudgetLine, BudgetRealisation, SpendingType
 from sicapai.models.calendar import ReportingCalendar
+from sicapai.models.inbox import InboundUpdate
 from sicapai.models.operations import AuditLog, DialogState, Invite, ReminderLog
 from sicapai.models.organisation import (
     AdminGrant,
@@ -16,6 +17,7 @@ from sicapai.models.organisation import (
     Position,
     Unit,
 )
+from sicapai.models.outbox import OutboxMessage
 from sicapai.models.performance import (
     ChangeRequest,
     Evidence,
@@ -42,10 +44,12 @@ __all__ = [
     "Evidence",
     "Goal",
     "Holding",
+    "InboundUpdate",
     "Indicator",
     "Invite",
     "Objective",
     "Organisation",
+    "OutboxMessage",
     "PastRealisation",
     "Period",
     "Person",

@@ -9,10 +9,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from sicapai.models.guards import ALREADY_DONE, Conflict, expect_one, seam
 from sicapai.models.operations import AuditLog, record_audit
-from sicapai.models.organisation import AdminGrant, Delegation, Holding, Person, Position
+from sicapai.models.organisation import (
+    AdminGrant,
+    ChatIdentity,
+    Delegation,
+    Holding,
+    Person,
+    Position,
+)
 from sicapai.models.people import held_positions, is_admin
 from sicapai.models.performance import Indicator, QuarterTarget
 
@@ -43,6 +52,14 @@ def people(*, session: Session, organisation_id: int) -> list[PersonRow]:
             select(AdminGrant.person_id).where(AdminGrant.organisation_id == organisation_id)
         ).all()
     )
+    unreachable = set(
+        session.exec(
+            select(ChatIdentity.person_id).where(
+                col(ChatIdentity.person_id).in_(person_ids or {0}),
+                col(ChatIdentity.unreachable_at).is_not(None),
+            )
+        ).all()
+    )
     rows = []
     for person in session.exec(
         select(Person).where(col(Person.id).in_(person_ids or {0})).order_by(col(Person.id))
@@ -53,7 +70,7 @@ def people(*, session: Session, organisation_id: int) -> list[PersonRow]:
                 person.id,
                 person.name,
                 person.active,
-                person.unreachable,
+                person.id in unreachable,
                 [
                     ("Plt " if acting else "") + p.name
                     for p, acting in held_positions(session=session, person_id=person.id)
@@ -67,12 +84,24 @@ def people(*, session: Session, organisation_id: int) -> list[PersonRow]:
 def deactivate(
     *, session: Session, organisation_id: int, person_id: int, by: int | None, now: datetime
 ) -> Person | None:
-    """The person can no longer use the bot; everything they reported stays."""
+    """The person can no longer use the bot; everything they reported stays.
+
+    A compare-and-set on the person still being active: two admins deactivating at once
+    write one audit entry, and the second is told it was already done (`Conflict`)."""
     person = session.get(Person, person_id)
     if person is None:
         return None
+    seam("deactivate")
+    expect_one(
+        session.execute(
+            update(Person)
+            .where(col(Person.id) == person_id, col(Person.active).is_(True))
+            .values(active=False)
+            .execution_options(synchronize_session=False)
+        ),
+        Conflict(ALREADY_DONE, person_id=person_id),
+    )
     person.active = False
-    session.add(person)
     record_audit(
         session,
         organisation_id,

@@ -62,7 +62,6 @@ class Person(SQLModel, table=True):
     name: str = Field(max_length=200)
     nip: str | None = Field(default=None, max_length=32)
     active: bool = True
-    unreachable: bool = False  # blocked the bot; the admin has been told
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
 
 
@@ -78,6 +77,9 @@ class ChatIdentity(SQLModel, table=True):
     external_id: str = Field(max_length=64)
     chat_id: str | None = Field(default=None, max_length=64)  # where to send unprompted messages
     display_name: str | None = Field(default=None, max_length=200)
+    # set when this channel refused to deliver to the person (they blocked the bot, closed the
+    # chat); cleared by their next message on this channel or by the admin
+    unreachable_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
 class Holding(SQLModel, table=True):

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import ColumnElement, exists, or_
 from sqlmodel import Session, col, select
 
 from sicapai.models.memo import per_unit_of_work
@@ -20,6 +21,7 @@ from sicapai.models.organisation import (
     Person,
     Position,
 )
+from sicapai.models.performance import Indicator
 from sicapai.models.types import utcnow
 
 ABBREVIATIONS = {
@@ -117,6 +119,19 @@ def reporting_positions(*, session: Session, person_id: int) -> list[Position]:
                 delegated.append(position)
                 ids.add(position.id)
     return held + delegated
+
+
+def holds_indicator(*, person_id: int, indicator: Indicator) -> ColumnElement[bool]:
+    """SQL that is true while the person holds the indicator's position, or a position the
+    owner delegated its entry to: a condition of the guarded save, evaluated at the moment of
+    writing rather than trusted from a read earlier in the turn."""
+    owner = indicator.owner_position_id
+    delegates = select(Delegation.delegate_id).where(Delegation.position_id == owner)
+    return exists().where(
+        col(Holding.person_id) == person_id,
+        col(Holding.ended_at).is_(None),
+        or_(col(Holding.position_id) == owner, col(Holding.position_id).in_(delegates)),
+    )
 
 
 def holders(*, session: Session, position_id: int) -> list[Person]:

@@ -11,12 +11,22 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from sqlalchemy import exists, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from sicapai.models.budget import BudgetLine, BudgetRealisation
+from sicapai.models.guards import (
+    BUDGET_CHANGED,
+    SUBMISSION_CHANGED,
+    Conflict,
+    expect_one,
+    is_unique_violation,
+    seam,
+)
 from sicapai.models.memo import per_unit_of_work
 from sicapai.models.organisation import Organisation, Position
-from sicapai.models.people import reporting_positions
+from sicapai.models.people import holds_indicator, reporting_positions
 from sicapai.models.performance import (
     Evidence,
     Indicator,
@@ -149,17 +159,63 @@ def save_revision(
     figures: NewRevision,
     evidence: list[dict[str, object]],
     now: datetime,
+    seen_revision: int | None = None,
+    guard_open: bool = False,
+    guard_holder: bool = False,
 ) -> tuple[Submission, Revision]:
-    """Append a revision (number current + 1) and point the submission at it."""
+    """Append a revision (number current + 1) and point the submission at it.
+
+    `seen_revision` is the revision the person was shown (0: none yet); the save is a
+    compare-and-set on it, so a save made meanwhile by someone else (a delegate, a correction)
+    is never silently overtaken: `Conflict` instead. `guard_open` also requires the period to
+    be unlocked at the moment of writing, `guard_holder` that the person still holds the
+    indicator's position or a delegation for it. None of the checks trusts a value read
+    earlier in the turn: they are conditions of the one UPDATE that moves the slot.
+    """
     assert indicator.id is not None and period.id is not None
-    submission = submission_of(session=session, indicator_id=indicator.id, period_id=period.id)
+    seam("save_revision")
+    submission = session.exec(
+        select(Submission)
+        .where(Submission.indicator_id == indicator.id, Submission.period_id == period.id)
+        .execution_options(populate_existing=True)
+    ).first()
     if submission is None:
+        if seen_revision:
+            raise Conflict(SUBMISSION_CHANGED, indicator_id=indicator.id, period_id=period.id)
         submission = Submission(indicator_id=indicator.id, period_id=period.id)
         session.add(submission)
-        session.flush()
-    number = submission.current_revision + 1
+        try:
+            session.flush()  # a concurrent first report fails here, on the unique slot
+        except IntegrityError as exc:
+            if not is_unique_violation(exc):
+                raise
+            raise Conflict(
+                SUBMISSION_CHANGED, indicator_id=indicator.id, period_id=period.id
+            ) from exc
+    assert submission.id is not None
+    seen = submission.current_revision if seen_revision is None else seen_revision
+    number = seen + 1
+    guard = [col(Submission.id) == submission.id, col(Submission.current_revision) == seen]
+    if guard_open:
+        guard.append(exists().where(col(Period.id) == period.id, col(Period.locked).is_(False)))
+    if guard_holder:
+        guard.append(holds_indicator(person_id=person_id, indicator=indicator))
+    expect_one(
+        session.execute(
+            update(Submission)
+            .where(*guard)
+            .values(current_revision=number, status=Status.SENT, updated_at=now)
+            .execution_options(synchronize_session=False)
+        ),
+        Conflict(SUBMISSION_CHANGED, indicator_id=indicator.id, period_id=period.id),
+    )
+    submission.current_revision, submission.status, submission.updated_at = (
+        number,
+        Status.SENT,
+        now,
+    )
     revision = Revision(
-        submission_id=submission.id,  # type: ignore[arg-type]
+        submission_id=submission.id,
         number=number,
         numerator=figures.numerator,
         denominator=figures.denominator,
@@ -176,20 +232,23 @@ def save_revision(
         created_at=now,
     )
     session.add(revision)
-    submission.current_revision = number
-    submission.status = Status.SENT
-    submission.updated_at = now
-    session.add(submission)
+    known = set(
+        session.exec(select(Evidence.sha256).where(Evidence.submission_id == submission.id)).all()
+    )
     for item in evidence:
+        digest = str(item["sha256"])
+        if digest in known:  # the same file again: one row per file and report
+            continue
+        known.add(digest)
         session.add(
             Evidence(
-                submission_id=submission.id,  # type: ignore[arg-type]
+                submission_id=submission.id,
                 revision_number=number,
                 path=str(item["path"]),
                 filename=str(item["name"]),
-                mime_type=item.get("mime_type"),  # type: ignore[arg-type]
-                size=int(item["size"]),  # type: ignore[call-overload]
-                sha256=str(item["sha256"]),
+                mime_type=str(item["mime_type"]) if item.get("mime_type") else None,
+                size=int(str(item["size"])),
+                sha256=digest,
                 person_id=person_id,
                 created_at=now,
             )
@@ -224,13 +283,21 @@ def save_budget(
     amount: Decimal,
     reason: str | None,
     now: datetime,
+    seen_number: int | None = None,
 ) -> BudgetRealisation:
+    """Append the next realisation of a line; with `seen_number` (the one the person was
+    shown, 0 for none) an entry made meanwhile by someone else is a `Conflict`, and the unique
+    (line, period, number) key stops two concurrent saves of the same number."""
     assert line.id is not None and period.id is not None
+    seam("save_budget")
     previous = current_budget(session=session, line_id=line.id, period_id=period.id)
+    current = previous.number if previous else 0
+    if seen_number is not None and current != seen_number:
+        raise Conflict(BUDGET_CHANGED, line_id=line.id, period_id=period.id)
     row = BudgetRealisation(
         budget_line_id=line.id,
         period_id=period.id,
-        number=(previous.number + 1) if previous else 1,
+        number=current + 1,
         amount=amount,
         reason=reason,
         person_id=person_id,
@@ -238,5 +305,10 @@ def save_budget(
         created_at=now,
     )
     session.add(row)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        if not is_unique_violation(exc):
+            raise
+        raise Conflict(BUDGET_CHANGED, line_id=line.id, period_id=period.id) from exc
     return row

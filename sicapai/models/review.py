@@ -13,11 +13,21 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from sicapai.models.guards import (
+    ALREADY_DECIDED,
+    ALREADY_DONE,
+    NOT_HOLDER,
+    SUBMISSION_CHANGED,
+    Conflict,
+    expect_one,
+    seam,
+)
 from sicapai.models.operations import record_audit
 from sicapai.models.organisation import AdminGrant, Person, Position
-from sicapai.models.people import held_positions, holders, is_admin
+from sicapai.models.people import held_positions, holders, holds_indicator, is_admin
 from sicapai.models.performance import (
     ChangeRequest,
     Indicator,
@@ -113,13 +123,55 @@ def may_review(*, session: Session, person_id: int, indicator: Indicator) -> boo
     )
 
 
-def approve(*, session: Session, submission: Submission, person_id: int, now: datetime) -> None:
+def _decide_review(
+    *,
+    session: Session,
+    submission: Submission,
+    seen_revision: int,
+    status: Status,
+    note: str | None,
+    now: datetime,
+) -> Indicator:
+    """Move a sent submission to `status` only if the revision the reviewer saw is still the
+    one sent for review: a correction saved meanwhile, or another reviewer's decision, makes
+    this a `Conflict` instead of a verdict on figures nobody looked at."""
+    seam("review")
     indicator = session.get(Indicator, submission.indicator_id)
-    assert indicator is not None
-    submission.status = Status.APPROVED
-    submission.review_note = None
-    submission.updated_at = now
-    session.add(submission)
+    assert indicator is not None and submission.id is not None
+    expect_one(
+        session.execute(
+            update(Submission)
+            .where(
+                col(Submission.id) == submission.id,
+                col(Submission.status) == Status.SENT,
+                col(Submission.current_revision) == seen_revision,
+            )
+            .values(status=status, review_note=note, updated_at=now)
+            .execution_options(synchronize_session=False)
+        ),
+        Conflict(SUBMISSION_CHANGED, submission_id=submission.id),
+    )
+    submission.status, submission.review_note, submission.updated_at = status, note, now
+    return indicator
+
+
+def approve(
+    *,
+    session: Session,
+    submission: Submission,
+    person_id: int,
+    now: datetime,
+    seen_revision: int | None = None,
+) -> None:
+    seen = submission.current_revision if seen_revision is None else seen_revision
+    indicator = _decide_review(
+        session=session,
+        submission=submission,
+        seen_revision=seen,
+        status=Status.APPROVED,
+        note=None,
+        now=now,
+    )
     record_audit(
         session,
         indicator.organisation_id,
@@ -129,19 +181,28 @@ def approve(*, session: Session, submission: Submission, person_id: int, now: da
         submission.id,
         now,
         indikator=indicator.code,
-        revisi=submission.current_revision,
+        revisi=seen,
     )
 
 
 def send_back(
-    *, session: Session, submission: Submission, person_id: int, note: str, now: datetime
+    *,
+    session: Session,
+    submission: Submission,
+    person_id: int,
+    note: str,
+    now: datetime,
+    seen_revision: int | None = None,
 ) -> None:
-    indicator = session.get(Indicator, submission.indicator_id)
-    assert indicator is not None
-    submission.status = Status.RETURNED
-    submission.review_note = note
-    submission.updated_at = now
-    session.add(submission)
+    seen = submission.current_revision if seen_revision is None else seen_revision
+    indicator = _decide_review(
+        session=session,
+        submission=submission,
+        seen_revision=seen,
+        status=Status.RETURNED,
+        note=note,
+        now=now,
+    )
     record_audit(
         session,
         indicator.organisation_id,
@@ -152,7 +213,7 @@ def send_back(
         now,
         indikator=indicator.code,
         catatan=note,
-        revisi=submission.current_revision,
+        revisi=seen,
     )
 
 
@@ -185,10 +246,19 @@ def lock_report(*, session: Session, period: Period) -> LockReport:
 
 
 def lock(*, session: Session, period: Period, person_id: int | None, now: datetime) -> LockReport:
+    """Lock an open period; a second admin locking the same period at once gets `Conflict`."""
+    seam("lock")
+    expect_one(
+        session.execute(
+            update(Period)
+            .where(col(Period.id) == period.id, col(Period.locked).is_(False))
+            .values(locked=True, locked_at=now)
+            .execution_options(synchronize_session=False)
+        ),
+        Conflict(ALREADY_DONE, period_id=period.id),
+    )
+    period.locked, period.locked_at = True, now
     report = lock_report(session=session, period=period)
-    period.locked = True
-    period.locked_at = now
-    session.add(period)
     record_audit(
         session,
         period.organisation_id,
@@ -231,7 +301,12 @@ def request_change(
     evidence: list[dict[str, Any]],
     now: datetime,
 ) -> ChangeRequest:
-    """A change to a locked period: kept aside until the admin approves it."""
+    """A change to a locked period: kept aside until the admin approves it; only someone who
+    still holds the indicator (or a delegation for it) may ask."""
+    seam("request_change")
+    still = session.exec(select(holds_indicator(person_id=person_id, indicator=indicator))).one()
+    if not still:
+        raise Conflict(NOT_HOLDER, indicator_id=indicator.id)
     payload = {
         key: (str(value) if isinstance(value, Decimal) else value)
         for key, value in figures.__dict__.items()
@@ -276,16 +351,35 @@ def pending_changes(*, session: Session, organisation_id: int) -> list[ChangeReq
 
 
 def decide_change(
-    *, session: Session, request: ChangeRequest, person_id: int, approve_it: bool, now: datetime
+    *,
+    session: Session,
+    request: ChangeRequest,
+    person_id: int,
+    approve_it: bool,
+    now: datetime,
+    seen_revision: int | None = None,
 ) -> int | None:
-    """Apply (as a new revision) or reject a change request; returns the revision number."""
+    """Apply (as a new revision) or reject a change request; returns the revision number.
+
+    The decision is a compare-and-set on the request still waiting, so two admins deciding
+    at once end with one decision, and on the slot's revision the admin was shown as the
+    old figures (`seen_revision`), so a request is never applied over figures nobody saw.
+    """
     indicator = session.get(Indicator, request.indicator_id)
     period = session.get(Period, request.period_id)
-    assert indicator is not None and period is not None
-    request.status = "disetujui" if approve_it else "ditolak"
-    request.decided_by = person_id
-    request.decided_at = now
-    session.add(request)
+    assert indicator is not None and period is not None and request.id is not None
+    seam("decide_change")
+    status = "disetujui" if approve_it else "ditolak"
+    expect_one(
+        session.execute(
+            update(ChangeRequest)
+            .where(col(ChangeRequest.id) == request.id, col(ChangeRequest.status) == "menunggu")
+            .values(status=status, decided_by=person_id, decided_at=now)
+            .execution_options(synchronize_session=False)
+        ),
+        Conflict(ALREADY_DECIDED, change_id=request.id),
+    )
+    request.status, request.decided_by, request.decided_at = status, person_id, now
     number = None
     if approve_it:
         data = dict(request.payload)
@@ -304,6 +398,7 @@ def decide_change(
             figures=figures,
             evidence=evidence,
             now=now,
+            seen_revision=seen_revision,
         )
         number = revision.number
     record_audit(

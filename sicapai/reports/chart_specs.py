@@ -127,3 +127,37 @@ def _plain(value: object) -> object:
 
 
 # --- drawing --------------------------------------------------------------------------------
+
+
+_CHART_TYPES: Final = {
+    cls.__name__: cls
+    for cls in (
+        ChartMeta,
+        CapaianBar,
+        CapaianChart,
+        TrendPoint,
+        TrendChart,
+        BudgetBar,
+        BudgetChart,
+        EfficiencyPoint,
+        EfficiencyChart,
+    )
+}
+
+
+def chart_to_plain(chart: Chart) -> object:
+    """The chart as JSON-ready data (kept with a turn's replies, to be drawn again)."""
+    return _plain(chart)
+
+
+def chart_from_plain(data: object) -> object:
+    """The inverse of `chart_to_plain`; lists come back as the tuples the dataclasses hold."""
+    if isinstance(data, dict) and "type" in data and "fields" in data:
+        cls = _CHART_TYPES[str(data["type"])]
+        values = {name: chart_from_plain(value) for name, value in dict(data["fields"]).items()}
+        return cls(**values)
+    if isinstance(data, dict) and "decimal" in data:
+        return Decimal(str(data["decimal"]))
+    if isinstance(data, list):
+        return tuple(chart_from_plain(item) for item in data)
+    return data

@@ -1172,6 +1172,7 @@ class StandInBot:
         self._messages: dict[tuple[int, int], dict[str, Any]] = {}
         self._next_message_id: dict[int, int] = {}
         self._updates: list[dict[str, Any]] = []
+        self._history: dict[int, dict[str, Any]] = {}  # every update ever queued, for redelivery
         self._last_update_id = FIRST_UPDATE_ID
         self._allowed_updates: frozenset[str] = _DEFAULT_UPDATE_TYPES
         self._poll_generation = 0
@@ -1615,8 +1616,24 @@ class StandInBot:
         self._last_update_id += 1
         update = {"update_id": self._last_update_id, kind: payload}
         self._updates.append(update)
+        self._history[self._last_update_id] = copy.deepcopy(update)
         self._updates_signal.fire()
         return copy.deepcopy(update)
+
+    def redeliver(self, update_id: int) -> None:
+        """Deliver an update again under its original `update_id`, as Telegram does when the
+        bot died after handling it but before the next getUpdates acknowledged it.
+
+        A bot that restarts polls from a low offset and receives it; one that keeps polling
+        has acknowledged past it, as on Telegram, and never sees it again.
+        """
+        update = self._history.get(update_id)
+        if update is None:
+            raise ValueError(f"no update {update_id} was ever queued")
+        if not any(u["update_id"] == update_id for u in self._updates):
+            self._updates.append(copy.deepcopy(update))
+            self._updates.sort(key=lambda u: int(u["update_id"]))
+        self._updates_signal.fire()
 
     def _new_message(
         self, chat: dict[str, Any], sender: dict[str, Any], content: dict[str, Any]

@@ -7,6 +7,7 @@ Every text is HTML for Telegram's parse_mode=HTML: anything a person typed is es
 from __future__ import annotations
 
 import html
+import re
 
 DATABASE_DOWN = (
     "Mohon maaf, sedang ada gangguan pada sistem sehingga pesan Anda belum dapat diproses. "
@@ -44,6 +45,20 @@ FILE_TOO_BIG = "Berkas terlalu besar. Ukuran maksimal bukti dukung adalah 20 MB.
 FILE_WRONG_TYPE = (
     "Jenis berkas ini tidak dapat diterima. Kirimkan bukti dukung berupa foto atau PDF."
 )
+FILE_EMPTY = (
+    "Berkas itu kosong (0 byte), jadi tidak dapat dipakai sebagai bukti. Silakan kirim ulang."
+)
+CHANGED_MEANWHILE = (
+    "Mohon maaf, data ini baru saja diubah oleh orang lain, jadi permintaan Anda belum "
+    "dijalankan. Silakan periksa keadaan terbarunya di bawah ini."
+)
+RACED = (
+    "Mohon maaf, pesan Anda bersamaan dengan pesan lain dari akun Anda sehingga belum "
+    "diproses. Silakan kirim ulang."
+)
+RESEND_DOCUMENT = (
+    "(Berkas yang menyertai pesan ini tidak terkirim karena gangguan; silakan minta lagi.)"
+)
 FILE_DOWNLOAD_FAILED = "Mohon maaf, berkas gagal diunduh. Silakan kirim ulang, atau tekan Lewati."
 EVIDENCE_MIME_TYPES = frozenset(
     {"application/pdf", "image/jpeg", "image/png", "image/webp", "image/heic"}
@@ -69,8 +84,20 @@ MAX_TEXT = 1000  # characters kept of a narrative answer (kendala, upaya, alasan
 
 
 def esc(text: object) -> str:
-    """Escape anything a person typed (or a name from data) before it goes into HTML."""
+    """Escape anything a person typed (or a name from data) before it goes into a message.
+
+    The one function every path calls that puts a name or free text into a text: a name like
+    "<b>A&B</b>" must reach the reader as written, never as markup the platform refuses.
+    """
     return html.escape(str(text), quote=False)
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def to_plain(text: str) -> str:
+    """A message without its markup, for the terminal and for a platform that refused it."""
+    return html.unescape(_TAG.sub("", text))
 
 
 def too_long(length: int) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sicapai.handlers.texts import esc
+from sicapai.handlers.texts.pengingat import channel_name
 
 ONLY_ADMIN = "Perintah ini khusus untuk admin kantor."
 MENU = "<b>Menu admin</b>\nApa yang ingin Anda lakukan?"
@@ -12,6 +13,11 @@ BTN_DEACTIVATE = "🚫 Nonaktifkan orang"
 BTN_DELEGATE = "🤝 Delegasi pengisian"
 BTN_TARGETS = "🎯 Target triwulan"
 BTN_AUDIT = "📜 Log audit indikator"
+BTN_UNREACHABLE = "📵 Tidak terjangkau"
+NOBODY_UNREACHABLE = "Semua orang dapat dihubungi bot; tidak ada tanda “tidak terjangkau”."
+UNREACHABLE_GONE = "Tanda itu sudah tidak ada (orangnya mungkin sudah menulis lagi ke bot)."
+ALREADY_LOCKED = "Triwulan itu baru saja dikunci oleh admin lain; tidak ada yang diubah."
+ALREADY_DEACTIVATED = "Orang itu baru saja dinonaktifkan oleh admin lain; tidak ada yang diubah."
 CHOOSE_POSITION = "Pilih jabatan:"
 CHOOSE_DELEGATE = "Jabatan mana yang boleh mengisi atas nama {position}?"
 CHOOSE_PERSON = "Pilih orang yang akan dinonaktifkan:"
@@ -97,3 +103,25 @@ FIX_AND_RESEND = "Tidak ada data yang dimuat. Perbaiki sel-sel di atas, lalu kir
 
 def exported(period: str) -> str:
     return f"📄 Tabel LKjIP {esc(period)} (Tabel 3.2–3.11, per triwulan, narasi, bukti dukung)."
+
+
+def unreachable_list(rows: list[tuple[str, str, str]]) -> str:
+    """(name, channel, since) of each marked chat."""
+    lines = [
+        "<b>Tidak dapat dihubungi bot</b> (bot diblokir atau chat ditutup). Pengingat dan "
+        "pemberitahuan untuk mereka ditahan. Bila yang bersangkutan sudah membuka blokir, "
+        "hapus tandanya; tanda juga hilang sendiri begitu ia menulis ke bot."
+    ]
+    lines += [
+        f"• <b>{esc(name)}</b> — {esc(channel_name(channel))}, sejak {esc(since)}"
+        for name, channel, since in rows
+    ]
+    return "\n".join(lines)
+
+
+def unreachable_cleared(name: str, channel: str) -> str:
+    return (
+        f"Tanda “tidak terjangkau” untuk <b>{esc(name)}</b> ({esc(channel_name(channel))}) "
+        "dihapus; "
+        "pengingat dan pemberitahuan akan dikirim lagi."
+    )

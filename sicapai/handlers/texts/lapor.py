@@ -209,6 +209,13 @@ def evidence_received(name: str, count: int) -> str:
     )
 
 
+def evidence_duplicate(name: str, count: int) -> str:
+    return (
+        f"Berkas “{esc(name)}” sudah dilampirkan pada laporan ini, jadi tidak disimpan dua kali "
+        f"({count} berkas). Kirim berkas lain, atau tekan “Selesai kirim bukti”."
+    )
+
+
 PREVIEW_TEXT_LIMIT = 500  # characters of each answer echoed in the preview
 
 
@@ -291,6 +298,27 @@ LOCKED_NOTICE = (
     "🔒 Triwulan ini sudah dikunci. Perubahan angka tetap bisa diajukan dengan alasan, lalu "
     "menunggu persetujuan admin."
 )
+LOCKED_MEANWHILE = (
+    "🔒 Mohon maaf, {period} baru saja dikunci oleh admin, jadi angka ini belum disimpan. "
+    "Perubahan kini diajukan kepada admin untuk disetujui. Tuliskan <b>alasan perubahan</b>, "
+    "atau ketik /batal bila tidak jadi:"
+)
+NO_LONGER_YOURS = (
+    "Mohon maaf, laporan {code} tidak disimpan: Anda sudah tidak memegang jabatan yang "
+    "bertanggung jawab atas indikator ini (jabatan itu kini dipegang orang lain). Bila ini "
+    "keliru, silakan hubungi admin."
+)
+
+
+def changed_meanwhile(code: str, who: str | None, revision: int) -> str:
+    by = f" oleh <b>{esc(who)}</b>" if who else ""
+    return (
+        f"Mohon maaf, angka {esc(code)} baru saja disimpan{by} (revisi {revision}), jadi "
+        "laporan Anda belum disimpan. Silakan periksa angka terbaru di bawah ini; bila perlu "
+        "diubah, tekan “Ubah angka” dan sebutkan alasannya."
+    )
+
+
 CHANGE_REQUESTED = (
     "📨 Triwulan ini sudah dikunci, jadi perubahan Anda dikirim ke admin untuk disetujui. "
     "Angka lama tetap berlaku sampai perubahan disetujui. Anda akan diberi tahu hasilnya."

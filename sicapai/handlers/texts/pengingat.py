@@ -79,3 +79,20 @@ def upcoming_line(planned: Planned) -> str:
         f"• {long_date(planned.day, weekday=True)} pukul {planned.at:%H.%M} — {period}: "
         f"{len(planned.items)} butir belum dilaporkan"
     )
+
+
+CHANNEL_NAMES = {"telegram": "Telegram", "terminal": "terminal", "whatsapp": "WhatsApp"}
+
+
+def channel_name(channel: str) -> str:
+    return CHANNEL_NAMES.get(channel, channel)
+
+
+def unreachable_warning(name: str, channel: str) -> str:
+    """To the admins, once per chat that refused delivery."""
+    return (
+        f"⚠️ Pesan untuk <b>{esc(name)}</b> tidak dapat dikirim lewat "
+        f"{esc(channel_name(channel))} karena bot diblokir atau chat ditutup. Pengingat untuk "
+        "yang bersangkutan ditahan sampai ia menulis lagi ke bot. Mohon hubungi yang "
+        "bersangkutan secara langsung; tandanya dapat dihapus lewat /admin → Tidak terjangkau."
+    )

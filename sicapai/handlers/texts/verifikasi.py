@@ -86,3 +86,31 @@ def to_requester(code: str, period: str, approved_it: bool) -> str:
     if approved_it:
         return f"✅ {what} telah disetujui admin dan diterapkan."
     return f"✖️ {what} tidak disetujui admin; angka lama tetap berlaku."
+
+
+CHANGE_SLOT_MOVED = (
+    "Mohon maaf, angka indikator ini baru saja berubah, jadi keputusan Anda belum dijalankan. "
+    "Silakan buka lagi permintaan perubahannya untuk melihat angka terbaru."
+)
+
+
+def change_decided_meanwhile(number: int, who: str | None, status: str) -> str:
+    by = f" oleh <b>{esc(who)}</b>" if who else ""
+    return (
+        f"Permintaan perubahan #{number} baru saja diputuskan{by} ({esc(status)}), jadi "
+        "keputusan Anda tidak dijalankan lagi."
+    )
+
+
+def review_moved(who: str | None, revision: int, status: str) -> str:
+    """The figures under review changed (a correction) or were decided by someone else."""
+    if status == "terkirim":
+        by = f" oleh <b>{esc(who)}</b>" if who else ""
+        return (
+            f"Mohon maaf, angka ini baru saja diubah{by} (revisi {revision}), jadi keputusan "
+            "Anda belum dijalankan. Silakan periksa lagi angka terbarunya di bawah ini."
+        )
+    return (
+        f"Laporan ini baru saja diputuskan oleh orang lain ({esc(status)}), jadi keputusan "
+        "Anda tidak dijalankan lagi."
+    )

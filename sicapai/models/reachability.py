@@ -1,0 +1,107 @@
+"""Which of a person's chats can be reached, and the admin's view of those that cannot.
+
+"Unreachable" is a fact about one chat on one channel (the person blocked the Telegram bot,
+closed the chat), not about the person, and it is temporary: the person's next message on that
+channel clears it (the conversation engine does that on every turn), and the admin can clear
+it by hand once the person says they unblocked the bot. While it stands, reminders and notices
+skip that chat and use another one of the person's, if they have one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from sicapai.models.operations import record_audit
+from sicapai.models.organisation import AdminGrant, ChatIdentity, Holding, Person, Position
+
+
+def reachable_chats(*, session: Session, person_id: int) -> list[ChatIdentity]:
+    """The person's chats that may be written to, the most recently bound first."""
+    return list(
+        session.exec(
+            select(ChatIdentity)
+            .where(ChatIdentity.person_id == person_id, col(ChatIdentity.unreachable_at).is_(None))
+            .order_by(col(ChatIdentity.id).desc())
+        )
+    )
+
+
+def mark_unreachable(*, session: Session, chat: ChatIdentity, now: datetime) -> bool:
+    """Mark a chat that refused delivery; True only for the process that set the mark, so the
+    admin is told once however many senders notice."""
+    result = session.execute(
+        update(ChatIdentity)
+        .where(col(ChatIdentity.id) == chat.id, col(ChatIdentity.unreachable_at).is_(None))
+        .values(unreachable_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    chat.unreachable_at = now
+    return getattr(result, "rowcount", 0) == 1
+
+
+@dataclass(frozen=True)
+class UnreachableChat:
+    chat_id: int  # the ChatIdentity row
+    person_id: int
+    name: str
+    channel: str
+    since: datetime
+
+
+def unreachable_chats(*, session: Session, organisation_id: int) -> list[UnreachableChat]:
+    """Every marked chat of the office's people (holders of its positions and its admins)."""
+    holders = select(Holding.person_id).join(Position, col(Position.id) == col(Holding.position_id))
+    holders = holders.where(Position.organisation_id == organisation_id)
+    admins = select(AdminGrant.person_id).where(AdminGrant.organisation_id == organisation_id)
+    rows = session.exec(
+        select(ChatIdentity, Person)
+        .join(Person, col(Person.id) == col(ChatIdentity.person_id))
+        .where(
+            col(ChatIdentity.unreachable_at).is_not(None),
+            col(ChatIdentity.person_id).in_(holders.union(admins)),
+        )
+        .order_by(col(Person.name), col(ChatIdentity.id))
+    ).all()
+    result = []
+    for chat, person in rows:
+        assert chat.id is not None and chat.unreachable_at is not None
+        result.append(
+            UnreachableChat(chat.id, chat.person_id, person.name, chat.channel, chat.unreachable_at)
+        )
+    return result
+
+
+def clear_mark(
+    *, session: Session, organisation_id: int, chat_id: int, by: int | None, now: datetime
+) -> UnreachableChat | None:
+    """The admin lifts a mark (the person unblocked the bot); audited. None if not marked."""
+    marked = {
+        c.chat_id: c for c in unreachable_chats(session=session, organisation_id=organisation_id)
+    }
+    found = marked.get(chat_id)
+    if found is None:
+        return None
+    result = session.execute(
+        update(ChatIdentity)
+        .where(col(ChatIdentity.id) == chat_id, col(ChatIdentity.unreachable_at).is_not(None))
+        .values(unreachable_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(result, "rowcount", 0) != 1:
+        return None
+    record_audit(
+        session,
+        organisation_id,
+        by,
+        "tanda_terblokir_dihapus",
+        "chat_identity",
+        chat_id,
+        now,
+        nama=found.name,
+        saluran=found.channel,
+    )
+    return found
