@@ -43,27 +43,31 @@ def retry_pause(attempts: int) -> timedelta:
     return timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
 
 
-def tell_admins_unreachable(session: Session, chat: ChatIdentity, now: datetime) -> bool:
+def tell_admins_unreachable(session: Session, chat: ChatIdentity, now: datetime) -> list[int]:
     """Mark a chat that refused delivery and, if this call set the mark, queue a warning to
-    the person's office admins in the same transaction (so it is sent once and never lost)."""
+    the person's office admins in the same transaction (so it is sent once and never lost);
+    returns the warnings' outbox ids."""
     if not mark_unreachable(session=session, chat=chat, now=now):
-        return False
+        return []
     person = session.get(Person, chat.person_id)
     org = organisation_of(session=session, person_id=chat.person_id)
     log.warning(
         "person %s cannot be reached on %s; marked unreachable", chat.person_id, chat.channel
     )
     if person is None or org is None or org.id is None:
-        return True
-    for admin in admins(session=session, organisation_id=org.id):
-        if admin.id is not None and admin.id != person.id:
-            outbox.enqueue(
-                session=session,
-                person_id=admin.id,
-                text=texts.unreachable_warning(person.name, chat.channel),
-                now=now,
-            )
-    return True
+        return []
+    warnings = [
+        outbox.enqueue(
+            session=session,
+            person_id=admin.id,
+            text=texts.unreachable_warning(person.name, chat.channel),
+            now=now,
+        )
+        for admin in admins(session=session, organisation_id=org.id)
+        if admin.id is not None and admin.id != person.id
+    ]
+    session.flush()
+    return [w.id for w in warnings if w.id is not None]
 
 
 @dataclass(frozen=True)
@@ -91,15 +95,16 @@ class OutboxSender:
         if ids is None:
             ids = await asyncio.to_thread(self._due)
         sent = 0
-        for message_id in ids:
-            sent += await self._send(message_id)
+        queue = list(ids)
+        while queue:
+            sent += await self._send(queue.pop(0), queue)
         return sent
 
     def _due(self) -> list[int]:
         with Session(self.engine) as session:
             return outbox.due_ids(session=session, now=self.clock())
 
-    async def _send(self, message_id: int) -> int:
+    async def _send(self, message_id: int, queue: list[int]) -> int:
         claimed = await asyncio.to_thread(self._claim, message_id)
         if claimed is None:
             return 0
@@ -111,7 +116,8 @@ class OutboxSender:
                 log.exception("sending an outbox message failed")
                 result = Delivery(ok=False, temporary=True, error="sender error")
             if result.blocked:
-                await asyncio.to_thread(self._unreachable, chat_row)
+                # the admins' warning goes out in this same round
+                queue += await asyncio.to_thread(self._unreachable, chat_row)
                 continue  # the person's next chat, if any
             await asyncio.to_thread(self._record, claimed, identity.channel, result)
             return 1 if result.ok else 0
@@ -157,12 +163,11 @@ class OutboxSender:
                 retry_in=retry,
             )
 
-    def _unreachable(self, chat_row: int) -> None:
+    def _unreachable(self, chat_row: int) -> list[int]:
         now = self.clock()
         with transaction(self.engine) as session:
             chat = session.get(ChatIdentity, chat_row)
-            if chat is not None:
-                tell_admins_unreachable(session, chat, now)
+            return tell_admins_unreachable(session, chat, now) if chat is not None else []
 
     def _nobody(self, claimed: _Claimed) -> None:
         """No chat of the person could take it now: wait for one (a channel that starts later,

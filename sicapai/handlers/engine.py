@@ -44,7 +44,7 @@ from sicapai.handlers.port import (
 from sicapai.handlers.turn_workers import TurnsUnavailable, TurnWorkers
 from sicapai.models import inbox, outbox
 from sicapai.models.db import transaction
-from sicapai.models.guards import Conflict, StaleState, is_unique_violation
+from sicapai.models.guards import Conflict, StaleState, is_unique_violation, seam
 from sicapai.models.inbox import InboundUpdate
 from sicapai.models.operations import DialogState, record_audit
 from sicapai.models.organisation import ChatIdentity, Organisation, Person
@@ -107,6 +107,7 @@ class Turn:
         self.notices: list[Notice] = []
         self.discarded: list[str] = []
         self.toast: str | None = None
+        self.version: int | None = None  # the dialog version after the turn (set by finish)
         self._org: Organisation | None = None
 
     # --- who -------------------------------------------------------------------------
@@ -187,6 +188,7 @@ class Turn:
         Two turns of one person can only race across processes or channels; the loser raises
         `StaleState` and the engine runs it again on the fresh state.
         """
+        seam("store_state")
         seen = self._state
         values = {
             "dialog": self._dialog,
@@ -260,6 +262,7 @@ class Turn:
         version = self._state.version if self._state else 0
         if self._changed:
             version = self._store_state()
+        self.version = version if self._state is not None else None
         replies = []
         for draft in merge_drafts(self.drafts):
             rows = [
@@ -624,7 +627,7 @@ class Conversations:
                 external_id=turn.event.inbound_id,
                 sender_id=turn.identity.external_id,
                 person_id=turn.person.id if turn.person else None,
-                state_version=turn.state.version if turn.state else None,
+                state_version=turn.version,
                 replies=[reply_to_plain(r) for r in replies],
                 now=turn.now,
             )

@@ -1463,6 +1463,10 @@ class StandInBot:
         )
         self._faults.setdefault(canonical, []).append(fault)
 
+    def clear_faults(self) -> None:
+        """Forget every fault still waiting to be injected."""
+        self._faults.clear()
+
     def delay_next(self, method: str, seconds: float, times: int = 1) -> None:
         """Hold back the answer to the next `times` calls of `method` by `seconds`.
 

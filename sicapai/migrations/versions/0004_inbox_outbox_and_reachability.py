@@ -101,8 +101,12 @@ def upgrade() -> None:
     )
     _remember_what_lapor_showed(bind)
 
-    with op.batch_alter_table("person", schema=None) as batch_op:
-        batch_op.drop_column("unreachable")
+    if bind.dialect.name == "sqlite":
+        # a batch rebuild of `person` would drop a table every other table refers to, which
+        # foreign keys forbid once people exist; SQLite drops a plain column in place
+        op.execute("ALTER TABLE person DROP COLUMN unreachable")
+    else:
+        op.drop_column("person", "unreachable")
 
     # ### end Alembic commands ###
 
