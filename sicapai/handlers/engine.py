@@ -288,6 +288,7 @@ class Turn:
         return replies
 
 
+REPLIED_BATCH_SECONDS = 0.5
 MERGE_LIMIT = 3800  # stay clear of Telegram's 4096 characters
 
 
@@ -394,6 +395,8 @@ class Conversations:
         self.router = router
         self.invite_attempts = AttemptLimiter()
         self.groups_told: set[str] = set()
+        self._replied: set[int] = set()  # inbox rows whose replies went out, to be marked
+        self._replied_flush: asyncio.Task[None] | None = None
         # last: the workers copy the settings above
         self.workers = TurnWorkers(self, turn_processes) if turn_processes else None
 
@@ -444,22 +447,43 @@ class Conversations:
         return result
 
     async def replied(self, result: TurnResult) -> None:
-        """The channel delivered a turn's replies: a redelivery of its update sends nothing."""
+        """The channel delivered a turn's replies: a redelivery of its update sends nothing.
+
+        Marks are written in batches (one UPDATE for every reply sent in the last half
+        second): a mark lost in a crash only means a redelivered update would ask its
+        question once more, while a transaction per update would cost every turn a commit.
+        """
         if result.inbound_id is None:
+            return
+        self._replied.add(result.inbound_id)
+        if self._replied_flush is None or self._replied_flush.done():
+            self._replied_flush = asyncio.create_task(self._flush_later())
+
+    async def _flush_later(self) -> None:
+        await asyncio.sleep(REPLIED_BATCH_SECONDS)
+        await self.flush_replied()
+
+    async def flush_replied(self) -> None:
+        """Write the marks collected so far (also on shutdown)."""
+        ids, self._replied = self._replied, set()
+        if not ids:
             return
         loop = asyncio.get_running_loop()
         try:
-            await loop.run_in_executor(self._turns, self._mark_replied, result.inbound_id)
+            await loop.run_in_executor(self._turns, self._mark_replied, ids)
         except (OperationalError, DBAPIError):
-            # only costs a repeated prompt if the same update comes again
+            # only costs a repeated prompt if one of these updates comes again
             log.warning("could not record that replies were sent", exc_info=True)
 
-    def _mark_replied(self, inbound_id: int) -> None:
+    def _mark_replied(self, ids: set[int]) -> None:
         with transaction(self.engine) as session:
-            inbox.mark_replied(session=session, ids=[inbound_id], now=self.clock())
+            inbox.mark_replied(session=session, ids=sorted(ids), now=self.clock())
 
     async def close(self) -> None:
         """Release the turn threads and workers and the chart workers, if any were started."""
+        if self._replied_flush is not None and not self._replied_flush.done():
+            self._replied_flush.cancel()
+        await self.flush_replied()
         self._turns.shutdown(wait=False)
         if self.workers is not None:
             await self.workers.close()
@@ -559,16 +583,9 @@ class Conversations:
 
     def _attempt(self, identity: Identity, event: Event, now: datetime) -> TurnResult:
         with transaction(self.engine) as session:
-            person, state, chat = _who_and_where(session, identity)
-            if event.inbound_id:
-                seen = inbox.find(
-                    session=session,
-                    channel=identity.channel,
-                    account=identity.account,
-                    external_id=event.inbound_id,
-                )
-                if seen is not None:
-                    return _repeat(seen, state)
+            person, state, chat, seen = _who_and_where(session, identity, event.inbound_id)
+            if seen is not None:
+                return _repeat(seen, state)
             if chat is not None and chat.unreachable_at is not None:
                 _reachable_again(session, chat)
             turn = Turn(
@@ -591,7 +608,7 @@ class Conversations:
         """A fresh transaction in which the flow explains what changed (or, after a second
         lost race, the person is asked to send again); the event is not acted on."""
         with transaction(self.engine) as session:
-            person, state, _chat = _who_and_where(session, identity)
+            person, state, _chat, _seen = _who_and_where(session, identity, "")
             turn = Turn(
                 session=session,
                 identity=identity,
@@ -688,11 +705,11 @@ def reply_from_plain(plain: dict[str, Any]) -> Reply:
 
 
 def _who_and_where(
-    session: Session, identity: Identity
-) -> tuple[Person | None, DialogState | None, ChatIdentity | None]:
-    """The person behind a chat, their dialog state and the chat's record, in one statement
-    (every turn asks)."""
-    row = session.exec(
+    session: Session, identity: Identity, inbound_id: str
+) -> tuple[Person | None, DialogState | None, ChatIdentity | None, InboundUpdate | None]:
+    """The person behind a chat, their dialog state, the chat's record and — if this update
+    was handled before — its record: one statement, because every turn asks."""
+    statement = (
         select(Person, DialogState, ChatIdentity)
         .join(ChatIdentity, col(ChatIdentity.person_id) == col(Person.id))
         .outerjoin(DialogState, col(DialogState.person_id) == col(Person.id))
@@ -700,8 +717,25 @@ def _who_and_where(
             ChatIdentity.channel == identity.channel,
             ChatIdentity.external_id == identity.external_id,
         )
+    )
+    if not inbound_id:
+        row = session.exec(statement).first()
+        return (row[0], row[1], row[2], None) if row else (None, None, None, None)
+    found = session.exec(
+        statement.add_columns(InboundUpdate).outerjoin(
+            InboundUpdate,
+            (col(InboundUpdate.channel) == identity.channel)
+            & (col(InboundUpdate.account) == identity.account)
+            & (col(InboundUpdate.external_id) == inbound_id),
+        )
     ).first()
-    return (row[0], row[1], row[2]) if row else (None, None, None)
+    if found is not None:
+        return found[0], found[1], found[2], found[3]
+    # a stranger (no chat record yet): the update may still have been handled before
+    seen = inbox.find(
+        session=session, channel=identity.channel, account=identity.account, external_id=inbound_id
+    )
+    return None, None, None, seen
 
 
 def _reachable_again(session: Session, chat: ChatIdentity) -> None:

@@ -616,7 +616,8 @@ def _comparison(turn: Turn, indicator: Indicator, period: Period, result: Comput
 def save(turn: Turn) -> None:
     indicator, period = _indicator(turn), _period(turn)
     assert indicator is not None and period is not None
-    if not _still_true(turn, indicator, period):
+    if period.locked and not turn.data.get("locked"):
+        _locked_meanwhile(turn, period)
         return
     result = compute(turn, indicator, period)
     numerator, denominator, value = _figures(turn)
@@ -682,18 +683,22 @@ def save(turn: Turn) -> None:
     offer_next(turn, period, exclude=indicator.id)
 
 
+def _locked_meanwhile(turn: Turn, period: Period) -> None:
+    """Locked while the person was at the preview: a change request needs a reason first."""
+    turn.set_step("alasan", correction=True, locked=True, reason=None)
+    turn.say(t.LOCKED_MEANWHILE.format(period=t.period_label(period.year, period.quarter)))
+
+
 def _still_true(turn: Turn, indicator: Indicator, period: Period) -> bool:
-    """Before a save: is what the person saw still so? Each "no" is explained, and the person
-    is shown the way forward; nothing is stored. (The save itself checks again, atomically.)"""
+    """After a save lost its compare-and-set: which of what the person saw is no longer so?
+    Each "no" is explained and the person shown the way forward; nothing was stored."""
     owned = owned_indicators(session=turn.session, person_id=turn.person_id, year=period.year)
     if indicator.id not in {i.id for i in owned}:
         turn.clear()
         turn.say(t.NO_LONGER_YOURS.format(code=texts.esc(indicator.code)))
         return False
     if period.locked and not turn.data.get("locked"):
-        # locked while the person was at the preview: a change request needs a reason first
-        turn.set_step("alasan", correction=True, locked=True, reason=None)
-        turn.say(t.LOCKED_MEANWHILE.format(period=t.period_label(period.year, period.quarter)))
+        _locked_meanwhile(turn, period)
         return False
     current = revision_for(session=turn.session, indicator_id=indicator.id or 0, period=period)
     seen = int(turn.data.get("seen_revision") or 0)

@@ -232,8 +232,14 @@ def save_revision(
         created_at=now,
     )
     session.add(revision)
-    known = set(
-        session.exec(select(Evidence.sha256).where(Evidence.submission_id == submission.id)).all()
+    known = (
+        set(
+            session.exec(
+                select(Evidence.sha256).where(Evidence.submission_id == submission.id)
+            ).all()
+        )
+        if evidence
+        else set()
     )
     for item in evidence:
         digest = str(item["sha256"])

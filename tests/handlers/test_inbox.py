@@ -41,6 +41,7 @@ async def test_the_same_update_twice_counts_once(app: Conversations) -> None:
     assert (after.step, after.version, after.data) == (step.step, step.version, step.data)
     # once confirmed, a repeat says nothing at all
     await app.replied(kasi.result)
+    await app.flush_replied()
     assert await typed(app, kasi, "1700", "u-100") == []
     # a new update with the same text is a new figure: the denominator
     assert any("kendala" in t for t in await typed(app, kasi, "1762", "u-101"))
