@@ -418,20 +418,18 @@ async def test_invalid_html_is_refused(
     assert api.sent == []
 
 
-async def test_markdown_v2_needs_reserved_characters_escaped(tg: Bot) -> None:
-    with pytest.raises(BadRequest, match=r"(?i)character '\.' is reserved"):
-        await tg.send_message(USER, "Capaian *95.5%*", parse_mode=ParseMode.MARKDOWN_V2)
-    with pytest.raises(BadRequest, match="can't find end of bold entity at byte offset 8"):
-        await tg.send_message(USER, "Capaian *95\\.5%", parse_mode=ParseMode.MARKDOWN_V2)
-    message = await tg.send_message(
-        USER, "Capaian *95\\.5%* [lihat](https://x.id/a\\)b)", parse_mode=ParseMode.MARKDOWN_V2
-    )
-    assert message.text == "Capaian 95.5% lihat"
-    assert [(e.type, e.offset, e.length) for e in message.entities] == [
-        ("bold", 8, 5),
-        ("text_link", 14, 5),
-    ]
-    assert message.entities[1].url == "https://x.id/a)b"
+@pytest.mark.parametrize("mode", ["MarkdownV2", "Markdown"])
+async def test_markdown_modes_are_refused_as_not_implemented(
+    tg: Bot, api: BotApiStandIn, mode: str
+) -> None:
+    # SiCapai sends HTML only; the first use of another mode must fail loudly rather than
+    # pass against a parser nobody checked against Telegram — even with nothing to parse.
+    refusal = rf"(?i)stand-in does not implement parse_mode {mode}\b"
+    with pytest.raises(BadRequest, match=refusal):
+        await tg.send_message(USER, "Capaian *95\\.5%*", parse_mode=mode)
+    with pytest.raises(BadRequest, match=refusal):
+        await tg.send_photo(USER, PNG, parse_mode=mode)
+    assert api.sent == []
 
 
 async def test_callback_data_is_limited_to_64_bytes(tg: Bot, api: BotApiStandIn) -> None:

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from sicapai.handlers import texts
 from sicapai.handlers.engine import Conversations
 from sicapai.models.performance import Evidence
-from tests.botapi.server import _format_text
+from tests.botapi.entities import format_text as _format_text
 from tests.chat import Chat
 from tests.conftest import Database
 from tests.faults.support import check_whole, revisions

@@ -44,7 +44,8 @@ from sicapai.models.queries import resolve_organisation
 from sicapai.models.reporting import NewRevision, save_budget, save_revision
 from sicapai.models.seeding import ensure_periods
 from sicapai.reports.numbers import format_number, format_rupiah
-from tests.botapi.server import _ApiError, _format_text
+from tests.botapi.entities import format_text as _format_text
+from tests.botapi.errors import ApiError as _ApiError
 from tests.chat import NOW, Chat
 from tests.conftest import Database
 from tests.faults.support import dialog_state, person_id_of
