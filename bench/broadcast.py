@@ -61,9 +61,9 @@ from bench.common import (
 from bench.conversations import act, sicapai_steps, start, stop
 from sicapai.bot.reminders import Pacer, ReminderService
 from sicapai.bot.telegram import build_application, reminder_sender
-from sicapai.handlers.engine import Conversations
 from sicapai.handlers.port import Button, Identity, Reply
 from sicapai.models.operations import ReminderLog
+from sicapai.runtime.conversations import Conversations
 from tests.botapi import BotApiStandIn
 
 CEILING = 30  # messages a second, enforced by the stand-in

@@ -29,7 +29,6 @@ from decimal import Decimal
 from pathlib import Path
 
 from sicapai.reports.capaian import criterion
-from sicapai.reports.chart_worker import ChartRenderer, Mode
 from sicapai.reports.charts import (
     BudgetBar,
     BudgetChart,
@@ -41,6 +40,7 @@ from sicapai.reports.charts import (
     TrendChart,
     TrendPoint,
 )
+from sicapai.runtime.charts import ChartRenderer, Mode
 
 HEARTBEAT_S = 0.005
 CONCURRENT_CHARTS = 10

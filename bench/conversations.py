@@ -97,8 +97,8 @@ from bench.common import (
 from sicapai.bot.send_gate import SendGate
 from sicapai.bot.settings import Settings
 from sicapai.bot.telegram import build_application
-from sicapai.handlers.engine import Conversations
 from sicapai.models.performance import Revision
+from sicapai.runtime.conversations import Conversations
 from tests.botapi import BotApiStandIn
 
 TURN_WORKERS: int = Settings.model_fields["sicapai_turn_workers"].default  # as `sicapai run`

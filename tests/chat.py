@@ -6,12 +6,13 @@ import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sicapai.handlers.engine import Conversations, TurnResult
 from sicapai.handlers.port import Event, EventKind, Identity, IncomingFile, Reply
 from sicapai.models.db import transaction
 from sicapai.models.invites import create_invite
 from sicapai.models.people import find_position
 from sicapai.models.queries import resolve_organisation
+from sicapai.runtime.conversations import Conversations
+from sicapai.runtime.turns import TurnResult
 
 # 29 November 2026, 10:00 WITA: 2025 TW IV is the default period
 NOW = datetime(2026, 11, 29, 2, 0, tzinfo=UTC)

@@ -19,9 +19,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel
 
-from sicapai.handlers.engine import Conversations
 from sicapai.models.db import make_engine
 from sicapai.models.migrate import upgrade
+from sicapai.runtime.conversations import Conversations
 from tests.chat import Clock
 
 POSTGRES_URL = os.environ.get(

@@ -20,7 +20,6 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
-from sicapai.handlers.engine import Conversations
 from sicapai.models.db import make_engine, transaction
 from sicapai.models.migrate import current_revision, head_revision, upgrade
 from sicapai.models.organisation import ChatIdentity
@@ -28,6 +27,7 @@ from sicapai.models.people import find_position
 from sicapai.models.performance import Indicator, Period
 from sicapai.models.queries import resolve_organisation
 from sicapai.models.seeding import DEMO_FILE, MASTER_FILE, bundled_path, load_demo, load_master
+from sicapai.runtime.conversations import Conversations
 from tests.chat import Chat, Clock
 from tests.conftest import POSTGRES_URL
 from tests.faults.support import revisions

@@ -14,10 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from sicapai.bot.delivery import Delivery
-from sicapai.bot.outbox import OutboxSender
 from sicapai.bot.reminders import Pacer, ReminderService
-from sicapai.handlers.engine import Conversations
 from sicapai.handlers.port import Identity, Reply
 from sicapai.models.db import transaction
 from sicapai.models.operations import ReminderLog
@@ -30,6 +27,9 @@ from sicapai.reports.calendar import (
     is_working_day,
     reminder_days,
 )
+from sicapai.runtime.conversations import Conversations
+from sicapai.runtime.delivery import Delivery
+from sicapai.runtime.outbox import OutboxSender
 from tests.chat import Chat, Clock
 from tests.cli_helpers import run_cli
 from tests.conftest import Database

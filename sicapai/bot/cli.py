@@ -16,13 +16,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
-from sicapai.bot.commands_admin import add_commands as add_admin_commands
-from sicapai.bot.commands_chat import add_commands
-from sicapai.bot.commands_excel import add_commands as add_excel_commands
-from sicapai.bot.commands_lookup import add_commands as add_lookup_commands
-from sicapai.bot.commands_ops import add_commands as add_ops_commands
-from sicapai.bot.commands_schedule import add_commands as add_schedule_commands
-from sicapai.bot.runtime import (
+from sicapai.bot.cli_common import (
     UserError,
     describe_connection_error,
     open_engine,
@@ -30,6 +24,12 @@ from sicapai.bot.runtime import (
     require_pk_year,
     year_arg,
 )
+from sicapai.bot.commands_admin import add_commands as add_admin_commands
+from sicapai.bot.commands_chat import add_commands
+from sicapai.bot.commands_excel import add_commands as add_excel_commands
+from sicapai.bot.commands_lookup import add_commands as add_lookup_commands
+from sicapai.bot.commands_ops import add_commands as add_ops_commands
+from sicapai.bot.commands_schedule import add_commands as add_schedule_commands
 from sicapai.bot.settings import Settings
 from sicapai.models.consistency import find_problems
 from sicapai.models.db import transaction

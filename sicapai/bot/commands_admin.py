@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
+from sicapai.bot.cli_common import UserError, open_engine, quarter_arg, year_arg
 from sicapai.bot.commands_chat import _position
-from sicapai.bot.runtime import UserError, open_engine, quarter_arg, year_arg
 from sicapai.bot.settings import Settings
 from sicapai.handlers.texts.pengingat import channel_name
 from sicapai.models.admin import deactivate, delegate, indicator_audit, people, set_quarter_targets

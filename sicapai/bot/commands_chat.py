@@ -13,12 +13,11 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from sicapai.bot.cli_common import UserError, open_engine
 from sicapai.bot.logs import setup_logging
-from sicapai.bot.runtime import UserError, open_engine
 from sicapai.bot.settings import Settings
 from sicapai.bot.terminal import CHANNEL as TERMINAL
 from sicapai.bot.terminal import TerminalChannel
-from sicapai.handlers.engine import Conversations
 from sicapai.handlers.port import Identity
 from sicapai.models.db import make_engine, transaction
 from sicapai.models.invites import INVITE_LIFETIME, create_invite
@@ -28,6 +27,7 @@ from sicapai.models.people import bind_holding, find_position, holders
 from sicapai.models.queries import resolve_organisation
 from sicapai.models.seeding import DEMO_FILE, MASTER_FILE, bundled_path, load_demo, load_master
 from sicapai.models.types import utcnow
+from sicapai.runtime.conversations import Conversations
 
 DEMO_POSITION = "Kasi Penempatan Tenaga Kerja"
 
@@ -161,7 +161,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
     from sicapai.bot.logs import REDACTED
     from sicapai.bot.telegram import build_application  # heavy import: only when running
-    from sicapai.reports.chart_worker import ChartRenderer
+    from sicapai.runtime.charts import ChartRenderer
 
     conversations = _conversations(engine, settings, turn_processes=settings.sicapai_turn_workers)
     conversations.charts = ChartRenderer(mode="process")  # warmed up when the bot starts

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from sicapai.bot.runtime import UserError, open_engine, quarter_arg, year_arg
+from sicapai.bot.cli_common import UserError, open_engine, quarter_arg, year_arg
 from sicapai.bot.settings import Settings
 from sicapai.models.db import transaction
 from sicapai.models.excel_io import (

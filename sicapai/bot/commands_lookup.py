@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from sicapai.bot.runtime import UserError, open_engine, quarter_arg, require_pk_year, year_arg
+from sicapai.bot.cli_common import UserError, open_engine, quarter_arg, require_pk_year, year_arg
 from sicapai.bot.settings import Settings
 from sicapai.handlers.texts import capaian as t
 from sicapai.handlers.texts import to_plain

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy.exc import DBAPIError
 
-from sicapai.bot.runtime import UserError, describe_connection_error, open_engine
+from sicapai.bot.cli_common import UserError, describe_connection_error, open_engine
 from sicapai.bot.settings import Settings
 from sicapai.models.migrate import current_revision, head_revision
 

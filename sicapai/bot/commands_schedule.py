@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from sicapai.bot.runtime import UserError, open_engine, year_arg
+from sicapai.bot.cli_common import UserError, open_engine, year_arg
 from sicapai.bot.settings import Settings
 from sicapai.models.calendar import (
     calendar_config,

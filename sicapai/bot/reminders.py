@@ -20,8 +20,6 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from sicapai.bot.delivery import Delivery, Sender
-from sicapai.bot.outbox import tell_admins_unreachable
 from sicapai.handlers.port import Button, Identity, Reply
 from sicapai.handlers.texts import pengingat as texts
 from sicapai.models.calendar import calendar_config
@@ -34,6 +32,8 @@ from sicapai.models.reminders import claim, plan_for
 from sicapai.models.types import utcnow
 from sicapai.reports.calendar import CalendarConfig
 from sicapai.reports.reminders import PERSONAL, Planned
+from sicapai.runtime.delivery import Delivery, Sender
+from sicapai.runtime.outbox import tell_admins_unreachable
 
 log = logging.getLogger(__name__)
 

@@ -34,13 +34,13 @@ from telegram.ext import (
     TypeHandler,
 )
 
-from sicapai.bot.delivery import Delivery, Sender
-from sicapai.bot.outbox import OutboxSender, prune_records
 from sicapai.bot.reminders import Pacer, ReminderService
 from sicapai.bot.send_gate import BACKGROUND, SendGate, retry_after_seconds
-from sicapai.handlers.engine import Conversations
 from sicapai.handlers.port import Event, EventKind, Identity, IncomingFile, Reply
 from sicapai.handlers.texts import to_plain
+from sicapai.runtime.conversations import Conversations
+from sicapai.runtime.delivery import Delivery, Sender
+from sicapai.runtime.outbox import OutboxSender, prune_records
 
 log = logging.getLogger(__name__)
 

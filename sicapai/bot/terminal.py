@@ -14,9 +14,9 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from sicapai.handlers.engine import Conversations
 from sicapai.handlers.port import Button, Event, EventKind, Identity, IncomingFile, Reply
 from sicapai.handlers.texts import to_plain
+from sicapai.runtime.conversations import Conversations
 
 CHANNEL = "terminal"
 

@@ -9,11 +9,11 @@ from pathlib import Path
 from sqlmodel import col, select
 
 from sicapai.handlers import lookups, texts
-from sicapai.handlers.engine import FileRule, Turn
 from sicapai.handlers.port import StoredFile
 from sicapai.handlers.texts import admin as t
 from sicapai.handlers.texts import lapor as lt
 from sicapai.handlers.texts.capaian import paginate
+from sicapai.handlers.turn import FileRule, Turn
 from sicapai.models.admin import (
     deactivate,
     delegate,

@@ -10,10 +10,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from sicapai.handlers import texts
-from sicapai.handlers.engine import Turn
 from sicapai.handlers.port import StoredFile
 from sicapai.handlers.texts import anggaran as t
 from sicapai.handlers.texts import lapor as lt
+from sicapai.handlers.turn import Turn
 from sicapai.models.budget import BudgetLine
 from sicapai.models.performance import Period
 from sicapai.models.reporting import (

@@ -4,10 +4,10 @@ and who has reported; for one's own indicators, the units one leads, or the whol
 from __future__ import annotations
 
 from sicapai.handlers import lookups
-from sicapai.handlers.engine import Turn
 from sicapai.handlers.port import StoredFile
 from sicapai.handlers.texts import STALE_MENU
 from sicapai.handlers.texts import capaian as t
+from sicapai.handlers.turn import Turn
 from sicapai.models.summaries import summarise
 
 CODE = "cp"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sicapai.handlers import texts
-from sicapai.handlers.engine import Turn
+from sicapai.handlers.turn import Turn
 
 
 def cancel(turn: Turn, args: str = "") -> None:

@@ -11,10 +11,10 @@ from decimal import Decimal
 from sqlmodel import col, select
 
 from sicapai.handlers import lookups
-from sicapai.handlers.engine import Turn
 from sicapai.handlers.port import StoredFile
 from sicapai.handlers.texts import STALE_MENU, esc
 from sicapai.handlers.texts import capaian as t
+from sicapai.handlers.turn import Turn
 from sicapai.models.performance import Indicator, PastRealisation
 from sicapai.models.queries import current_reports, get_period, indicator_specs
 from sicapai.models.summaries import budget_figures, efficiency_rows, summarise

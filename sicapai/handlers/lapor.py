@@ -16,9 +16,9 @@ from typing import Any
 from sqlmodel import select
 
 from sicapai.handlers import texts
-from sicapai.handlers.engine import Turn
 from sicapai.handlers.port import StoredFile
 from sicapai.handlers.texts import lapor as t
+from sicapai.handlers.turn import Turn
 from sicapai.models.guards import Conflict
 from sicapai.models.organisation import Person
 from sicapai.models.performance import Evidence, Indicator, Kind, Period, QuarterTarget, Status

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
-from sicapai.handlers.engine import Turn
+from sicapai.handlers.turn import Turn
 from sicapai.models.performance import Indicator
 from sicapai.models.reporting import reporting_year
 from sicapai.models.scopes import Scope, scopes_for

@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from sicapai.handlers import anggaran, lapor
-from sicapai.handlers.engine import Turn
 from sicapai.handlers.texts import esc
 from sicapai.handlers.texts import pengingat as t
+from sicapai.handlers.turn import Turn
 from sicapai.models.reminders import plan_for, snooze
 from sicapai.reports.dates import long_date
 from sicapai.reports.reminders import PERSONAL

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections import deque
 from datetime import datetime, timedelta
 
-from sicapai.handlers.engine import Turn
 from sicapai.handlers.texts import registrasi as t
+from sicapai.handlers.turn import Turn
 from sicapai.models.invites import Refusal, redeem
 from sicapai.models.people import held_positions, is_admin
 from sicapai.models.reporting import owned_indicators, reporting_year

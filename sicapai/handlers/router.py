@@ -23,8 +23,8 @@ from sicapai.handlers import (
     texts,
     verifikasi,
 )
-from sicapai.handlers.engine import EVIDENCE_FILES, FileRule, Turn, decode_button
 from sicapai.handlers.port import EventKind, Identity
+from sicapai.handlers.turn import EVIDENCE_FILES, FileRule, Turn, decode_button
 from sicapai.models.guards import Conflict
 from sicapai.models.operations import DialogState
 from sicapai.models.organisation import ChatIdentity

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from sicapai.handlers import lookups
-from sicapai.handlers.engine import Turn
 from sicapai.handlers.port import StoredFile
 from sicapai.handlers.texts import STALE_MENU
 from sicapai.handlers.texts import capaian as t
+from sicapai.handlers.turn import Turn
 from sicapai.models.scopes import OWN
 from sicapai.models.summaries import reporting_status
 from sicapai.reports.periods import default_quarter

@@ -6,10 +6,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from sicapai.handlers import texts
-from sicapai.handlers.engine import Turn
 from sicapai.handlers.port import StoredFile
 from sicapai.handlers.texts import lapor as lt
 from sicapai.handlers.texts import verifikasi as t
+from sicapai.handlers.turn import Turn
 from sicapai.models.guards import ALREADY_DECIDED, Conflict
 from sicapai.models.organisation import Person
 from sicapai.models.people import is_admin

@@ -9,51 +9,29 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from sicapai.models.types import ExactDecimal, UtcDateTime, utcnow
+from sicapai.reports.domain import (
+    PENDING_STATUSES,
+    Frequency,
+    Kind,
+    NegativeFormula,
+    Polarity,
+    Status,
+)
 
-
-class Kind(StrEnum):
-    """How the figure is made."""
-
-    RATIO = "rasio"  # numerator / denominator x 100
-    COUNT = "jumlah"  # people, documents, cases: accumulate over quarters
-    VALUE = "nilai"  # a score or index reported as is: the latest counts
-
-
-class Polarity(StrEnum):
-    POSITIVE = "positif"
-    NEGATIVE = "negatif"
-
-
-class NegativeFormula(StrEnum):
-    """The two capaian formulas offices use for lower-is-better indicators."""
-
-    TARGET_OVER_REALISATION = "target_per_realisasi"  # the seed's: target / realisasi x 100
-    TWO_MINUS_RATIO = "dua_minus_rasio"  # (2 - realisasi / target) x 100
-
-
-class Frequency(StrEnum):
-    QUARTERLY = "triwulanan"
-    YEARLY = "tahunan"
-
-
-class Status(StrEnum):
-    """Where a submission stands; belum, draf and dikembalikan count as pending."""
-
-    NOT_YET = "belum"
-    DRAFT = "draf"
-    SENT = "terkirim"
-    RETURNED = "dikembalikan"
-    APPROVED = "disetujui"
-
-
-PENDING_STATUSES = frozenset({Status.NOT_YET, Status.DRAFT, Status.RETURNED})
+__all__ = [  # the domain's words, used by the tables below and by their callers
+    "PENDING_STATUSES",
+    "Frequency",
+    "Kind",
+    "NegativeFormula",
+    "Polarity",
+    "Status",
+]
 
 
 class Goal(SQLModel, table=True):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from sicapai.models.performance import Frequency, Kind, NegativeFormula, Polarity
+from sicapai.reports.domain import Frequency, Kind, NegativeFormula, Polarity
 from sicapai.reports.numbers import round_half_up
 
 HUNDRED = Decimal(100)

@@ -12,8 +12,8 @@ from decimal import Decimal
 from enum import StrEnum
 from itertools import pairwise
 
-from sicapai.models.performance import Kind
 from sicapai.reports.capaian import Figures, absorption, round2
+from sicapai.reports.domain import Kind
 from sicapai.reports.numbers import format_number, format_percent, format_rupiah, round_half_up
 from sicapai.reports.periods import quarter_name
 from sicapai.reports.summary import IndicatorResult

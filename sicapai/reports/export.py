@@ -19,8 +19,8 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from sicapai.models.performance import Status
 from sicapai.reports.capaian import absorption, achievement, efficiency, round2
+from sicapai.reports.domain import Status
 from sicapai.reports.periods import ROMAN
 from sicapai.reports.summary import IndicatorResult, sort_by_code, sort_by_report
 from sicapai.reports.tables import capaian_rows

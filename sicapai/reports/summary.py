@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sicapai.models.performance import NegativeFormula, Polarity, Status
 from sicapai.reports.capaian import (
     Criterion,
     Figures,
@@ -20,6 +19,7 @@ from sicapai.reports.capaian import (
     quarter_target,
     realisation,
 )
+from sicapai.reports.domain import NegativeFormula, Polarity, Status
 
 
 @dataclass(frozen=True)

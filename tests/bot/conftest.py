@@ -9,7 +9,7 @@ import pytest
 from telegram.ext import Application
 
 from sicapai.bot.telegram import build_application
-from sicapai.handlers.engine import Conversations
+from sicapai.runtime.conversations import Conversations
 from tests.botapi import BotApiStandIn, SentMessage
 from tests.chat import Clock, invite
 from tests.conftest import Database

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sicapai.bot.reminders import Pacer, ReminderService
 from sicapai.bot.telegram import reminder_sender
-from sicapai.handlers.engine import Conversations
+from sicapai.runtime.conversations import Conversations
 from tests.bot.conftest import User, conversations, start_bot, stop_bot
 from tests.botapi import BotApiStandIn, SentMessage
 from tests.chat import invite

@@ -9,14 +9,14 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from sicapai.bot.delivery import Delivery
-from sicapai.bot.outbox import OutboxSender
-from sicapai.handlers.engine import Conversations
 from sicapai.handlers.port import Identity, Reply
 from sicapai.models import outbox
 from sicapai.models.db import transaction
 from sicapai.models.organisation import ChatIdentity
 from sicapai.models.outbox import OutboxMessage
+from sicapai.runtime.conversations import Conversations
+from sicapai.runtime.delivery import Delivery
+from sicapai.runtime.outbox import OutboxSender
 from tests.bot.conftest import User, conversations, start_bot, stop_bot
 from tests.botapi import BotApiStandIn
 from tests.chat import Chat, Clock, invite

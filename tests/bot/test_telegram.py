@@ -8,9 +8,9 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from sicapai.handlers.engine import Conversations
 from sicapai.models.db import transaction
 from sicapai.models.performance import Evidence
+from sicapai.runtime.conversations import Conversations
 from tests.bot.conftest import User, conversations, start_bot, stop_bot
 from tests.botapi import BotApiStandIn
 from tests.conftest import Database

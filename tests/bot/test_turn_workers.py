@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from sicapai.handlers.engine import Conversations
+from sicapai.runtime.conversations import Conversations
 from tests.bot.conftest import TOKEN, User, start_bot, stop_bot
 from tests.botapi import BotApiStandIn
 from tests.chat import Clock

@@ -18,7 +18,7 @@ import pytest
 from telegram.ext import Application
 
 from sicapai.bot.telegram import build_application
-from sicapai.handlers.engine import Conversations
+from sicapai.runtime.conversations import Conversations
 from tests.bot.conftest import TOKEN, User, stop_bot
 from tests.botapi import BotApiStandIn
 from tests.chat import Clock

@@ -19,9 +19,9 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from sicapai.handlers import texts
-from sicapai.handlers.engine import Conversations
 from sicapai.models.db import make_engine, transaction
 from sicapai.models.seeding import MASTER_FILE, bundled_path, load_master
+from sicapai.runtime.conversations import Conversations
 from tests.chat import Chat, Clock
 from tests.conftest import POSTGRES_URL, Database
 from tests.faults.pgproxy import CuttableProxy

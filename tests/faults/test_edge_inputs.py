@@ -12,8 +12,8 @@ import pytest
 from sqlmodel import Session, select
 
 from sicapai.handlers import texts
-from sicapai.handlers.engine import Conversations
 from sicapai.models.performance import Evidence
+from sicapai.runtime.conversations import Conversations
 from tests.botapi.entities import format_text as _format_text
 from tests.chat import Chat
 from tests.conftest import Database

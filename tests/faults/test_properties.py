@@ -32,7 +32,6 @@ from hypothesis import strategies as st
 from sqlmodel import Session, col, select
 
 from sicapai.handlers import texts
-from sicapai.handlers.engine import Conversations
 from sicapai.handlers.port import Reply
 from sicapai.handlers.texts import lapor as lt
 from sicapai.handlers.texts import registrasi as rt
@@ -44,6 +43,7 @@ from sicapai.models.queries import resolve_organisation
 from sicapai.models.reporting import NewRevision, save_budget, save_revision
 from sicapai.models.seeding import ensure_periods
 from sicapai.reports.numbers import format_number, format_rupiah
+from sicapai.runtime.conversations import Conversations
 from tests.botapi.entities import format_text as _format_text
 from tests.botapi.errors import ApiError as _ApiError
 from tests.chat import NOW, Chat

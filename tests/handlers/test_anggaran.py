@@ -7,9 +7,9 @@ from decimal import Decimal as D
 import pytest
 from sqlmodel import select
 
-from sicapai.handlers.engine import Conversations
 from sicapai.models.budget import BudgetLine, BudgetRealisation
 from sicapai.models.db import transaction
+from sicapai.runtime.conversations import Conversations
 from tests.chat import Chat
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from sicapai.handlers.engine import Conversations
 from sicapai.handlers.port import Identity
 from sicapai.models.db import transaction
 from sicapai.models.performance import Evidence
+from sicapai.runtime.conversations import Conversations
 from tests.chat import Chat
 from tests.handlers.test_lapor import report_ik18
 

@@ -6,13 +6,13 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from sicapai.bot.outbox import prune_records
-from sicapai.handlers.engine import Conversations
 from sicapai.handlers.port import Event, EventKind, Identity
 from sicapai.models import outbox
 from sicapai.models.db import transaction
 from sicapai.models.inbox import InboundUpdate
 from sicapai.models.outbox import OutboxMessage
+from sicapai.runtime.conversations import Conversations
+from sicapai.runtime.outbox import prune_records
 from tests.chat import Chat, Clock
 from tests.faults.support import dialog_state, person_id_of
 

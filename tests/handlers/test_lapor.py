@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from sicapai.handlers.engine import Conversations
 from sicapai.models.db import transaction
 from sicapai.models.operations import AuditLog
 from sicapai.models.performance import Evidence, Indicator
+from sicapai.runtime.conversations import Conversations
 from tests.chat import Chat
 from tests.faults.support import revisions
 

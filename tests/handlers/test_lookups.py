@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from sicapai.handlers.engine import Conversations
 from sicapai.models.db import transaction
 from sicapai.models.queries import resolve_organisation
 from sicapai.models.scopes import scopes_for
@@ -16,6 +15,7 @@ from sicapai.models.seeding import DEMO_FILE, bundled_path, load_demo
 from sicapai.models.summaries import summarise
 from sicapai.reports import chart_data
 from sicapai.reports.numbers import format_percent
+from sicapai.runtime.conversations import Conversations
 from tests.chat import Chat
 from tests.cli_helpers import run_cli
 from tests.conftest import Database

@@ -15,7 +15,6 @@ from decimal import Decimal as D
 import pytest
 from sqlmodel import col, select
 
-from sicapai.handlers.engine import Conversations
 from sicapai.handlers.port import Event, EventKind
 from sicapai.models.admin import delegate
 from sicapai.models.db import transaction
@@ -25,6 +24,7 @@ from sicapai.models.outbox import OutboxMessage
 from sicapai.models.people import find_position
 from sicapai.models.performance import ChangeRequest, Period
 from sicapai.models.queries import resolve_organisation
+from sicapai.runtime.conversations import Conversations
 from tests.chat import Chat, invite
 from tests.handlers.test_review import report, slot
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from sicapai.handlers.engine import Conversations
 from sicapai.models.organisation import Holding, Person
+from sicapai.runtime.conversations import Conversations
 from tests.chat import Chat, Clock, invite
 
 

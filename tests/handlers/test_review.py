@@ -7,7 +7,6 @@ from decimal import Decimal as D
 import pytest
 from sqlmodel import select
 
-from sicapai.handlers.engine import Conversations
 from sicapai.models.db import transaction
 from sicapai.models.operations import AuditLog
 from sicapai.models.performance import (
@@ -17,6 +16,7 @@ from sicapai.models.performance import (
     Revision,
     Submission,
 )
+from sicapai.runtime.conversations import Conversations
 from tests.chat import Chat, invite
 
 

@@ -23,7 +23,6 @@ from hypothesis import strategies as st
 from matplotlib.text import Text
 from PIL import Image
 
-from sicapai.reports.chart_worker import ChartRenderer
 from sicapai.reports.charts import (
     CRITERION_COLOURS,
     DPI,
@@ -54,6 +53,7 @@ from sicapai.reports.charts import (
     trend_layout,
     wrap_label,
 )
+from sicapai.runtime.charts import ChartRenderer
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 TEN_MB = 10 * 1024 * 1024

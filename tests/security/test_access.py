@@ -18,7 +18,6 @@ import pytest
 from sqlmodel import Session, select
 
 from sicapai.handlers import router, texts
-from sicapai.handlers.engine import Conversations
 from sicapai.handlers.texts import admin as admin_texts
 from sicapai.handlers.texts import anggaran as anggaran_texts
 from sicapai.handlers.texts import lapor as lapor_texts
@@ -26,6 +25,7 @@ from sicapai.handlers.texts import verifikasi as verifikasi_texts
 from sicapai.models.budget import BudgetLine
 from sicapai.models.organisation import Position
 from sicapai.models.performance import Period, Submission
+from sicapai.runtime.conversations import Conversations
 from tests.chat import Chat, invite
 from tests.conftest import Database
 from tests.faults.support import dialog_state, indicator, person_id_of, snapshot

@@ -11,13 +11,13 @@ from datetime import timedelta
 from sqlalchemy import text
 from sqlmodel import Session, SQLModel, select
 
-from sicapai.handlers.engine import Conversations
 from sicapai.handlers.texts import registrasi as t
 from sicapai.models.db import transaction
 from sicapai.models.invites import INVITE_LIFETIME, create_invite
 from sicapai.models.operations import Invite
 from sicapai.models.organisation import ChatIdentity
 from sicapai.models.queries import resolve_organisation
+from sicapai.runtime.conversations import Conversations
 from tests.chat import Chat, Clock, invite
 from tests.conftest import Database
 from tests.faults.support import person_id_of, snapshot

@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from sicapai.handlers.texts import esc
-from sicapai.models.performance import Kind, Status
 from sicapai.reports.capaian import Criterion
+from sicapai.reports.domain import Kind, Status
 from sicapai.reports.numbers import format_number, format_percent
 from sicapai.reports.periods import quarter_name
 

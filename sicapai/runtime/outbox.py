@@ -22,7 +22,6 @@ from datetime import datetime, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from sicapai.bot.delivery import Delivery, Sender
 from sicapai.handlers.port import Button, Identity, Reply
 from sicapai.handlers.texts import pengingat as texts
 from sicapai.models import inbox, outbox
@@ -32,6 +31,7 @@ from sicapai.models.people import organisation_of
 from sicapai.models.reachability import mark_unreachable, reachable_chats
 from sicapai.models.review import admins
 from sicapai.models.types import utcnow
+from sicapai.runtime.delivery import Delivery, Sender
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ a reporting burst the two take turns on one core however many threads run turns
 (docs/benchmarks.md). In processes they use every core the machine has.
 
 * Each worker is spawned (not forked: the bot already runs threads), opens its own engine on the
-  same database and keeps its own `Conversations` in thread mode; the parent only passes the
+  same database and keeps its own `TurnProcessor`; the parent only passes the
   person, the event and the current time, and gets the replies back.
 * A turn goes to the least busy worker. The two kinds of turn that lean on memory rather than
   on the database — an invite code typed in a chat (failed attempts are counted per chat) and a
@@ -17,7 +17,7 @@ a reporting burst the two take turns on one core however many threads run turns
 * A worker that dies (killed, out of memory) is replaced; the person whose turn it was gets the
   "sedang ada gangguan" answer with their step kept, exactly as when the database is down.
 * A worker whose parent disappears (the bot was killed with SIGKILL) exits by itself within a
-  second instead of lingering (`sicapai.worker_guard`).
+  second instead of lingering (`sicapai.runtime.worker_guard`).
 """
 
 from __future__ import annotations
@@ -33,15 +33,13 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from sicapai.handlers.port import Event, EventKind, Identity
-from sicapai.worker_guard import exit_with_parent
-
-if TYPE_CHECKING:
-    from sicapai.handlers.engine import Conversations, TurnResult
+from sicapai.models.db import make_engine
+from sicapai.runtime.turns import TurnProcessor, TurnResult
+from sicapai.runtime.worker_guard import exit_with_parent
 
 log = logging.getLogger(__name__)
 
@@ -71,20 +69,16 @@ class Failure:
     traceback: str
 
 
-_worker: Conversations | None = None  # the worker process's own conversations
+_worker: TurnProcessor | None = None  # the worker process's own turn processor
 
 
 def _start_worker(config: WorkerConfig) -> None:
     global _worker
-    from sicapai.handlers.engine import Conversations
-    from sicapai.models.db import make_engine
-
     logging.basicConfig(
         level=config.log_level, format="%(asctime)s %(levelname)s %(name)s[turn]: %(message)s"
     )
-    _worker = Conversations(
+    _worker = TurnProcessor(
         make_engine(config.database_url),
-        files_dir=Path(config.files_dir),
         default_timezone=config.default_timezone,
         bot_username=config.bot_username,
         year=config.year,
@@ -110,18 +104,18 @@ class TurnWorkers:
     """A fixed set of single-process pools, so that a turn can be sent to a chosen worker
     (`route`); a pool of several processes would pick one by itself."""
 
-    def __init__(self, conversations: Conversations, processes: int) -> None:
+    def __init__(self, processor: TurnProcessor, files_dir: Path, processes: int) -> None:
         if processes < 1:
             raise ValueError("processes must be at least 1")
-        url = conversations.engine.url
+        url = processor.engine.url
         if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
             raise ValueError("an in-memory SQLite database cannot be shared with worker processes")
         self.config = WorkerConfig(
             database_url=url.render_as_string(hide_password=False),
-            files_dir=str(conversations.files_dir),
-            default_timezone=conversations.default_timezone,
-            bot_username=conversations.bot_username,
-            year=conversations.year,
+            files_dir=str(files_dir),
+            default_timezone=processor.default_timezone,
+            bot_username=processor.bot_username,
+            year=processor.year,
             log_level=logging.getLogger().getEffectiveLevel(),
             parent_pid=os.getpid(),
         )

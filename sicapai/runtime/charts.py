@@ -9,7 +9,7 @@ still waits (docs/benchmarks.md has the figures). A process pool leaves the loop
   APScheduler, the executor's own) can copy a lock that another thread holds and hang the child.
 * Each worker is warmed up when it starts (matplotlib imported, fonts loaded, one tiny chart
   drawn) and `start()` waits until every worker is warm, so the first real chart is fast.
-* A worker exits by itself when the bot that started it is gone (`sicapai.worker_guard`).
+* A worker exits by itself when the bot that started it is gone (`sicapai.runtime.worker_guard`).
 * A chart is keyed by its data (`chart_key`): the same chart asked for again, or asked for by a
   second person while the first render is still running, is drawn once.
 * Where processes cannot be created (some sandboxes lack the semaphores multiprocessing needs)
@@ -32,8 +32,8 @@ from concurrent.futures.process import BrokenProcessPool
 from decimal import Decimal
 from typing import Final, Literal, Self
 
-from sicapai.reports.charts import CapaianBar, CapaianChart, Chart, ChartMeta, chart_key, render_png
-from sicapai.worker_guard import exit_with_parent
+from sicapai.reports.chart_specs import CapaianBar, CapaianChart, Chart, ChartMeta, chart_key
+from sicapai.runtime.worker_guard import exit_with_parent
 
 __all__ = ["ChartRenderer", "Mode", "warm_up"]
 
@@ -45,6 +45,15 @@ _WARM_UP_CHART: Final = CapaianChart(
     meta=ChartMeta(title="Pemanasan", period_label="TW I 2025", read_at="1 Januari 2025"),
     bars=(CapaianBar("IK.01", "Persentase pemanasan", Decimal("95.5"), "Sangat Tinggi"),),
 )
+
+
+def render_png(chart: Chart) -> bytes:
+    """Draw a chart. matplotlib is imported here, at the first chart, not with this module:
+    it costs about half a second, and only the processes that draw should pay it (the CLI,
+    the conversations and this pool's parent never do)."""
+    from sicapai.reports.charts import render_png as draw
+
+    return draw(chart)
 
 
 def warm_up() -> int:

@@ -1,0 +1,340 @@
+"""What a conversation flow works with: one `Turn` per incoming event, and its tools.
+
+A flow reads the person, their dialog state and the event from the turn, queues replies
+(`say`), notices to others (`notify`) and audit entries, and moves the state (`goto`,
+`set_step`, `clear`). Nothing is sent or stored by the flow itself: the runtime
+(`sicapai.runtime.turns`) writes the state, the notices and the record of the update with the
+flow's own writes in one transaction, and only then are the replies sent.
+
+Buttons carry `<dialog>:<version>:<action>`; the version is the person's dialog-state version,
+so a button from an older menu — even one sent before a restart — is recognised as stale and
+answered instead of acted on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import update
+from sqlmodel import Session, col
+
+from sicapai.handlers import texts
+from sicapai.handlers.port import Button, Event, Identity, IncomingFile, Reply, StoredFile
+from sicapai.models.guards import StaleState, seam
+from sicapai.models.operations import DialogState, record_audit
+from sicapai.models.organisation import Organisation, Person
+from sicapai.models.people import organisation_of
+
+CALLBACK_LIMIT = 64  # bytes Telegram allows in callback data
+
+
+class Attempts(Protocol):
+    """Failed invite-code attempts, counted per chat (see `handlers.registrasi`)."""
+
+    def blocked(self, key: tuple[str, str], now: datetime) -> bool: ...
+
+    def fail(self, key: tuple[str, str], now: datetime) -> None: ...
+
+
+class TurnSettings(Protocol):
+    """What a flow may know of the running system: settings, and the few things it keeps."""
+
+    default_timezone: str
+    bot_username: str | None
+    year: int | None
+    invite_attempts: Attempts
+    groups_told: set[str]
+
+
+@dataclass
+class Draft:
+    """A reply being built; button actions are encoded once the turn's version is known."""
+
+    text: str
+    buttons: list[list[tuple[str, str, str]]] = field(default_factory=list)  # label, dialog, action
+    chart: object | None = None
+    document: bytes | None = None
+    filename: str | None = None
+
+
+@dataclass
+class Notice:
+    """A message for someone other than the person talking (a superior, the admin)."""
+
+    person_id: int
+    text: str
+
+
+class Turn:
+    """Everything a flow needs for one event: the session, the person, their state, a clock."""
+
+    def __init__(
+        self,
+        *,
+        session: Session,
+        identity: Identity,
+        event: Event,
+        person: Person | None,
+        state: DialogState | None,
+        now: datetime,
+        app: TurnSettings,
+    ) -> None:
+        self.session = session
+        self.identity = identity
+        self.event = event
+        self.person = person
+        self.state = state  # also loads dialog, step and data (see the setter)
+        self.now = now
+        self.app = app
+        self.drafts: list[Draft] = []
+        self.notices: list[Notice] = []
+        self.discarded: list[str] = []
+        self.toast: str | None = None
+        self.version: int | None = None  # the dialog version after the turn (set by finish)
+        self._org: Organisation | None = None
+
+    # --- who -------------------------------------------------------------------------
+    @property
+    def person_id(self) -> int:
+        assert self.person is not None and self.person.id is not None
+        return self.person.id
+
+    @property
+    def organisation(self) -> Organisation | None:
+        if self._org is None and self.person is not None:
+            self._org = organisation_of(session=self.session, person_id=self.person_id)
+        return self._org
+
+    @property
+    def zone(self) -> ZoneInfo:
+        org = self.organisation
+        return ZoneInfo(org.timezone if org else self.app.default_timezone)
+
+    def local_now(self) -> datetime:
+        return self.now.astimezone(self.zone)
+
+    # --- state -----------------------------------------------------------------------
+    # A flow's moves are kept here and written to the DialogState row once, in `finish`:
+    # a dirty row would make every later read of the turn flush first and would stop the
+    # session from answering repeated reads from memory (`sicapai.models.memo`).
+    @property
+    def state(self) -> DialogState | None:
+        return self._state
+
+    @state.setter
+    def state(self, state: DialogState | None) -> None:
+        self._state = state
+        self._dialog = state.dialog if state else None
+        self._step = state.step if state else None
+        self._data: dict[str, Any] = dict(state.data) if state and state.data else {}
+        self._changed = False
+
+    @property
+    def dialog(self) -> str | None:
+        return self._dialog
+
+    @property
+    def step(self) -> str | None:
+        return self._step
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return dict(self._data)
+
+    def goto(self, dialog: str, step: str, **data: Any) -> None:
+        """Move to a step; `data` replaces the flow's data entirely."""
+        self._dialog, self._step, self._data = dialog, step, dict(data)
+        self._changed = True
+
+    def set_step(self, step: str, **updates: Any) -> None:
+        """Move within the current flow, keeping its data (plus `updates`)."""
+        self._step = step
+        self._data = {**self._data, **updates}
+        self._changed = True
+
+    def clear(self) -> None:
+        """Leave any flow."""
+        self._dialog, self._step, self._data = None, None, {}
+        self._changed = True
+
+    def become(self, person: Person) -> None:
+        """The turn now speaks for `person` (they just registered): their stored state, if
+        they had one, is the one this turn moves on from."""
+        self.person = person
+        self._org = None
+        self.state = self.session.get(DialogState, self.person_id)
+
+    def _store_state(self) -> int:
+        """Write the moves of this turn as the next version, if the state is still the one
+        this turn started from (compare-and-set); the version is what buttons will carry.
+
+        Two turns of one person can only race across processes or channels; the loser raises
+        `StaleState` and the engine runs it again on the fresh state.
+        """
+        seam("store_state")
+        seen = self._state
+        values = {
+            "dialog": self._dialog,
+            "step": self._step,
+            "data": dict(self._data),
+            "updated_at": self.now,
+        }
+        if seen is None:  # a first state: an insert that must not conflict
+            state = DialogState(person_id=self.person_id, version=1, **values)
+            self.session.add(state)
+            self.session.flush()  # a concurrent first state fails here, on the primary key
+            self._state = state
+            return 1
+        result = self.session.execute(
+            update(DialogState)
+            .where(
+                col(DialogState.person_id) == seen.person_id,
+                col(DialogState.version) == seen.version,
+            )
+            .values(version=seen.version + 1, **values)
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(result, "rowcount", 0) != 1:
+            raise StaleState(f"dialog state of person {seen.person_id} moved")
+        return seen.version + 1
+
+    # --- replies ---------------------------------------------------------------------
+    def say(
+        self,
+        text: str,
+        buttons: list[list[tuple[str, str]]] | None = None,
+        *,
+        dialog: str | None = None,
+    ) -> None:
+        """Queue an HTML message; buttons are (label, action) rows owned by `dialog`."""
+        owner = dialog or self._dialog or "m"
+        rows = [[(label, owner, action) for label, action in row] for row in buttons or []]
+        self.drafts.append(Draft(text, rows))
+
+    def say_chart(self, chart: object, caption: str) -> None:
+        """Queue a chart image; it is drawn after the turn, off the event loop."""
+        self.drafts.append(Draft(caption, [], chart))
+
+    def say_document(self, content: bytes, filename: str, caption: str) -> None:
+        self.drafts.append(Draft(caption, [], None, content, filename))
+
+    def notify(self, person_id: int, text: str) -> None:
+        """A message for someone else, kept in the outbox with this turn's writes."""
+        self.notices.append(Notice(person_id, text))
+
+    def discard(self, stored: StoredFile) -> None:
+        """A downloaded file the flow does not keep (a duplicate): deleted after the turn."""
+        self.discarded.append(stored.path)
+
+    def audit(self, action: str, entity: str, entity_id: int | None, **detail: Any) -> None:
+        org = self.organisation
+        record_audit(
+            self.session,
+            org.id if org else None,
+            self.person.id if self.person else None,
+            action,
+            entity,
+            entity_id,
+            self.now,
+            **detail,
+        )
+
+    # --- finishing -------------------------------------------------------------------
+    def finish(self) -> list[Reply]:
+        """Store the state (a new version if it changed) and encode every button."""
+        version = self._state.version if self._state else 0
+        if self._changed:
+            version = self._store_state()
+        self.version = version if self._state is not None else None
+        replies = []
+        for draft in merge_drafts(self.drafts):
+            rows = [
+                [
+                    Button(label, encode_button(dialog, version, action))
+                    for label, dialog, action in row
+                ]
+                for row in draft.buttons
+            ]
+            replies.append(
+                Reply(
+                    text=draft.text,
+                    buttons=rows,
+                    chart=draft.chart,
+                    document=draft.document,
+                    filename=draft.filename,
+                )
+            )
+        if replies and self.toast:
+            replies[0].answer = self.toast
+        elif self.toast:
+            replies.append(Reply(answer=self.toast))
+        return replies
+
+
+MERGE_LIMIT = 3800  # stay clear of Telegram's 4096 characters
+
+
+def merge_drafts(drafts: list[Draft]) -> list[Draft]:
+    """Join a text without buttons to the text after it, when both fit in one message.
+
+    "Realisasi 90%, capaian 90%" followed by "Apa kendalanya?" reads better as one message,
+    and every message saved is one fewer against Telegram's 30 messages a second when
+    hundreds of people report in the same minutes.
+    """
+    merged: list[Draft] = []
+    for draft in drafts:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and not previous.buttons
+            and previous.chart is None
+            and previous.document is None
+            and draft.chart is None
+            and draft.document is None
+            and previous.text
+            and draft.text
+            and len(previous.text) + 2 + len(draft.text) <= MERGE_LIMIT
+        ):
+            merged[-1] = Draft(f"{previous.text}\n\n{draft.text}", draft.buttons, None, None, None)
+        else:
+            merged.append(draft)
+    return merged
+
+
+def encode_button(dialog: str, version: int, action: str) -> str:
+    data = f"{dialog}:{version}:{action}"
+    if len(data.encode()) > CALLBACK_LIMIT:
+        raise ValueError(f"callback data too long: {data!r}")
+    return data
+
+
+def decode_button(data: str) -> tuple[str, int, str] | None:
+    """(dialog, version, action), or None for data we never made."""
+    parts = data.split(":", 2)
+    if len(parts) != 3 or not parts[1].isdigit():
+        return None
+    return parts[0], int(parts[1]), parts[2]
+
+
+@dataclass(frozen=True)
+class FileRule:
+    """Which files a step takes, and what to say about any other file."""
+
+    mime_types: frozenset[str]
+    suffixes: frozenset[str] = frozenset()
+    photos: bool = True
+    refusal: str = texts.FILE_WRONG_TYPE
+
+    def allows(self, incoming: IncomingFile) -> bool:
+        if incoming.is_photo:
+            return self.photos
+        if (incoming.mime_type or "") in self.mime_types:
+            return True
+        return Path(incoming.name).suffix.lower() in self.suffixes
+
+
+EVIDENCE_FILES = FileRule(texts.EVIDENCE_MIME_TYPES, frozenset({".pdf", ".jpg", ".jpeg", ".png"}))

@@ -1,0 +1,204 @@
+"""The conversation service every channel talks to: `handle(identity, event)` → replies.
+
+Database work is synchronous SQLModel, so a turn never runs on the event loop: in a small
+thread pool by default, or — for the running bot — in worker processes of their own
+(`sicapai.runtime.turn_workers`), so that it does not share the loop's interpreter lock. A
+file is downloaded before the turn, and only when the person's step asks for one; a chart is
+drawn after it, off the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from sicapai.handlers import texts
+from sicapai.handlers.port import Event, EventKind, Identity, Reply
+from sicapai.handlers.registrasi import AttemptLimiter
+from sicapai.models import inbox
+from sicapai.models.db import transaction
+from sicapai.models.types import utcnow
+from sicapai.reports.chart_specs import Chart, EmptyChart
+from sicapai.runtime.charts import ChartRenderer
+from sicapai.runtime.downloads import download
+from sicapai.runtime.turn_workers import TurnsUnavailable, TurnWorkers
+from sicapai.runtime.turns import TurnProcessor, TurnResult, without_nul
+
+log = logging.getLogger(__name__)
+
+TURN_WORKERS = 4  # bench/conversations: 2, 4 and 8 threads gave the same throughput
+REPLIED_BATCH_SECONDS = 0.5
+
+
+class Conversations:
+    """The product's conversations, independent of any channel."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        files_dir: Path,
+        clock: Callable[[], datetime] = utcnow,
+        default_timezone: str = "Asia/Makassar",
+        bot_username: str | None = None,
+        year: int | None = None,
+        charts: ChartRenderer | None = None,
+        turn_processes: int = 0,
+    ) -> None:
+        self.engine = engine
+        self.processor = TurnProcessor(
+            engine, default_timezone=default_timezone, bot_username=bot_username, year=year
+        )
+        # Turns get a small pool of their own: a turn is mostly CPU under one GIL, so more
+        # threads would not make them faster, and reminder planning in the default executor
+        # never waits behind a queue of turns.
+        self._turns = ThreadPoolExecutor(TURN_WORKERS, thread_name_prefix="turn")
+        self.charts = charts
+        self.files_dir = files_dir
+        self.clock = clock
+        self._replied: set[int] = set()  # inbox rows whose replies went out, to be marked
+        self._replied_flush: asyncio.Task[None] | None = None
+        self.workers = (
+            TurnWorkers(self.processor, files_dir, turn_processes) if turn_processes else None
+        )
+
+    # --- what flows may know, kept by the processor ---------------------------------------
+    @property
+    def default_timezone(self) -> str:
+        return self.processor.default_timezone
+
+    @property
+    def bot_username(self) -> str | None:
+        return self.processor.bot_username
+
+    @property
+    def year(self) -> int | None:
+        return self.processor.year
+
+    @property
+    def invite_attempts(self) -> AttemptLimiter:
+        return self.processor.invite_attempts
+
+    @property
+    def groups_told(self) -> set[str]:
+        return self.processor.groups_told
+
+    # --- running --------------------------------------------------------------------------
+    async def start(self) -> None:
+        """Spawn and warm the turn workers, if any; without processes, turns use threads."""
+        if self.workers is None:
+            return
+        try:
+            await self.workers.start()
+        except (OSError, ImportError, NotImplementedError, BrokenProcessPool) as exc:
+            log.warning("turn worker processes unavailable (%s); using threads", exc)
+            workers, self.workers = self.workers, None
+            await workers.close()
+
+    def run_turn(self, identity: Identity, event: Event, now: datetime) -> TurnResult:
+        """One turn on the calling thread (the thread pool, or a test driving a race)."""
+        return self.processor.run_turn(identity, event, now)
+
+    def expects_menu_choice(self, identity: Identity) -> bool:
+        """Whether the person's current step waits for a button rather than typed input."""
+        return self.processor.expects_menu_choice(identity)
+
+    async def handle(self, identity: Identity, event: Event) -> TurnResult:
+        """One turn; a file is downloaded only when the person's current step asks for one."""
+        event = without_nul(event)
+        if event.kind == EventKind.FILE and event.file is not None:
+            try:
+                wanted = await asyncio.to_thread(self.processor.step_accepts_file, identity)
+            except (OperationalError, DBAPIError):
+                log.exception("database unavailable")
+                return TurnResult([Reply(texts.DATABASE_DOWN)])
+            if wanted is not None:
+                stored = await download(event.file, wanted, self.files_dir)
+                if isinstance(stored, Reply):
+                    return TurnResult([stored])
+                event = replace(event, stored=stored)
+        # the download is done: what is left of the file (its stored copy) pickles
+        event = replace(event, file=None)
+        now = self.clock()
+        try:
+            if self.workers is not None:
+                result = await self.workers.run(identity, event, now)
+            else:
+                loop = asyncio.get_running_loop()
+                result = await loop.run_in_executor(
+                    self._turns, self.processor.run_turn, identity, event, now
+                )
+        except (OperationalError, DBAPIError):
+            log.exception("database unavailable during a turn")
+            return TurnResult([Reply(texts.DATABASE_DOWN)])
+        except TurnsUnavailable:  # logged by the workers with the worker's traceback
+            return TurnResult([Reply(texts.DATABASE_DOWN)])
+        for reply in result.replies:
+            if reply.chart is not None:
+                await self._draw(reply)
+        return result
+
+    async def replied(self, result: TurnResult) -> None:
+        """The channel delivered a turn's replies: a redelivery of its update sends nothing.
+
+        Marks are written in batches (one UPDATE for every reply sent in the last half
+        second): a mark lost in a crash only means a redelivered update would ask its
+        question once more, while a transaction per update would cost every turn a commit.
+        """
+        if result.inbound_id is None:
+            return
+        self._replied.add(result.inbound_id)
+        if self._replied_flush is None or self._replied_flush.done():
+            self._replied_flush = asyncio.create_task(self._flush_later())
+
+    async def _flush_later(self) -> None:
+        await asyncio.sleep(REPLIED_BATCH_SECONDS)
+        await self.flush_replied()
+
+    async def flush_replied(self) -> None:
+        """Write the marks collected so far (also on shutdown)."""
+        ids, self._replied = self._replied, set()
+        if not ids:
+            return
+        loop = asyncio.get_running_loop()
+        try:
+            await loop.run_in_executor(self._turns, self._mark_replied, ids)
+        except (OperationalError, DBAPIError):
+            # only costs a repeated prompt if one of these updates comes again
+            log.warning("could not record that replies were sent", exc_info=True)
+
+    def _mark_replied(self, ids: set[int]) -> None:
+        with transaction(self.engine) as session:
+            inbox.mark_replied(session=session, ids=sorted(ids), now=self.clock())
+
+    async def close(self) -> None:
+        """Release the turn threads and workers and the chart workers, if any were started."""
+        if self._replied_flush is not None and not self._replied_flush.done():
+            self._replied_flush.cancel()
+        await self.flush_replied()
+        self._turns.shutdown(wait=False)
+        if self.workers is not None:
+            await self.workers.close()
+        if self.charts is not None:
+            await self.charts.close()
+
+    async def _draw(self, reply: Reply) -> None:
+        """Render a chart reply into PNG bytes, or turn it into a friendly "no data" text."""
+        if self.charts is None:
+            self.charts = ChartRenderer(mode="thread")  # matplotlib loads at the first chart
+        chart = reply.chart
+        assert isinstance(chart, Chart)
+        try:
+            reply.photo = await self.charts.render(chart)
+        except EmptyChart as empty:
+            reply.text = str(empty)
+        reply.chart = None
