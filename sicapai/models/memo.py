@@ -1,19 +1,24 @@
-"""Reads remembered for the rest of one unit of work.
+"""Reads remembered for the rest of one chat turn, and only there.
 
 A chat turn asks the same questions several times — which positions does this person hold,
 which indicators do they own, what are this year's periods — from the flow, from the engine
-and from the helpers they share. Each answer cannot change while the session writes nothing,
-so `per_unit_of_work` keeps it in `Session.info` until the session writes, commits or rolls
-back. That halves the statements of a `/lapor` turn without threading results through every
-function signature, and keeps the ORM objects referenced, so `session.get` finds them in the
-identity map instead of asking the database again.
+and from the helpers they share. Each answer cannot change while the turn writes nothing, so a
+turn opts its session in (`remember_reads`) and `per_unit_of_work` keeps each answer in
+`Session.info` until the session writes, commits or rolls back. That halves the statements of
+a `/lapor` turn without threading results through every function signature, and keeps the ORM
+objects referenced, so `session.get` finds them in the identity map instead of asking again.
 
-Rules that keep it safe:
+Only a session that opted in remembers anything: the CLI, the reminder tick and every other
+session of the process read afresh each time, and no listener is attached to them.
+
+Rules that keep it safe, all attached to the opted-in session alone:
 - a read made while the session holds unflushed changes is never remembered or answered from
   memory (it would have to autoflush first);
 - each remembered read names the tables it reads; a flush forgets every read of a table it
-  wrote (saving a revision keeps "which positions does this person hold"), and a bulk
-  UPDATE/DELETE/INSERT, a commit or a rollback forgets everything;
+  wrote (saving a revision keeps "which positions does this person hold");
+- any other write through the session — an ORM-enabled `session.execute(update(...))`, a Core
+  statement on `session.connection()`, raw SQL — forgets everything, and so do a commit and a
+  rollback;
 - a remembered list is copied on the way out, so a caller that appends to it cannot change
   what the next caller sees.
 """
@@ -25,18 +30,40 @@ from collections.abc import Callable, Hashable
 from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import event
-from sqlalchemy.orm import ORMExecuteState
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.sql import Select
 
 MEMO = "sicapai.memo"
+FLUSHING = "sicapai.memo.flushing"
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 
+def remember_reads(session: OrmSession) -> None:
+    """Let this session (a chat turn's) remember its reads until it writes."""
+    session.info[MEMO] = {}
+    event.listen(session, "before_flush", _flush_starts)
+    event.listen(session, "after_flush", _forget_written)
+    event.listen(session, "after_flush_postexec", _flush_ends)
+    event.listen(session, "after_commit", forget)
+    event.listen(session, "after_soft_rollback", forget)
+    event.listen(session, "after_begin", _watch_connection)
+
+
 def forget(session: OrmSession, *_args: Any) -> None:
-    """Drop everything remembered for this session."""
-    session.info.pop(MEMO, None)
+    """Drop everything remembered for this session (it stays opted in)."""
+    if MEMO in session.info:
+        session.info[MEMO] = {}
+
+
+def _flush_starts(session: OrmSession, *_args: Any) -> None:
+    session.info[FLUSHING] = True
+
+
+def _flush_ends(session: OrmSession, *_args: Any) -> None:
+    session.info[FLUSHING] = False
 
 
 def _forget_written(session: OrmSession, _flush_context: Any) -> None:
@@ -56,15 +83,20 @@ def _forget_written(session: OrmSession, _flush_context: Any) -> None:
         del memo[key]
 
 
-def _forget_on_write(state: ORMExecuteState) -> None:
-    if not state.is_select:
-        forget(state.session)
+def _watch_connection(session: OrmSession, _transaction: Any, connection: Connection) -> None:
+    """Every statement of the session's transaction passes here, the session's own flushes
+    (already handled table by table) and its reads aside: anything else is a write."""
 
+    def on_execute(
+        _conn: Connection, clause: Any, _multiparams: Any, _params: Any, _options: Any
+    ) -> None:
+        if session.info.get(FLUSHING) or isinstance(clause, Select):
+            return
+        text = str(clause).lstrip()[:6].upper()
+        if not text.startswith(("SELECT", "WITH")):
+            forget(session)
 
-event.listen(OrmSession, "after_flush", _forget_written)
-event.listen(OrmSession, "after_commit", forget)
-event.listen(OrmSession, "after_soft_rollback", forget)
-event.listen(OrmSession, "do_orm_execute", _forget_on_write)
+    event.listen(connection, "before_execute", on_execute)
 
 
 def _key_part(value: Any) -> Hashable:
@@ -76,7 +108,8 @@ def _key_part(value: Any) -> Hashable:
 
 
 def per_unit_of_work(*tables: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Remember a read of `tables` in its session (passed as `session=` or first argument)."""
+    """Remember a read of `tables` in its session (passed as `session=` or first argument),
+    if that session opted in with `remember_reads`."""
     reads = frozenset(tables)
 
     def decorate(function: Callable[P, R]) -> Callable[P, R]:
@@ -86,20 +119,20 @@ def per_unit_of_work(*tables: str) -> Callable[[Callable[P, R]], Callable[P, R]]
         def remembered(*args: P.args, **kwargs: P.kwargs) -> R:
             session = kwargs["session"] if "session" in kwargs else args[0]
             assert isinstance(session, OrmSession)
-            if session.new or session.deleted or session.dirty:
+            if MEMO not in session.info or session.new or session.deleted or session.dirty:
                 return function(*args, **kwargs)
             key = (
                 name,
                 tuple(_key_part(a) for a in args if a is not session),
                 tuple(sorted((k, _key_part(v)) for k, v in kwargs.items() if k != "session")),
             )
-            memo: dict[Hashable, tuple[frozenset[str], Any]] = session.info.setdefault(MEMO, {})
+            memo: dict[Hashable, tuple[frozenset[str], Any]] = session.info[MEMO]
             if key in memo:
                 value = memo[key][1]
             else:
                 value = function(*args, **kwargs)
                 # the call may have flushed (and so forgotten); remember in the current memo
-                session.info.setdefault(MEMO, {})[key] = (reads, value)
+                session.info[MEMO][key] = (reads, value)
             if isinstance(value, list):
                 return list(value)  # type: ignore[return-value]
             if isinstance(value, dict):

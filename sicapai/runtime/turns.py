@@ -32,6 +32,7 @@ from sicapai.models import inbox, outbox
 from sicapai.models.db import transaction
 from sicapai.models.guards import Conflict, StaleState, is_unique_violation
 from sicapai.models.inbox import InboundUpdate
+from sicapai.models.memo import remember_reads
 from sicapai.models.operations import DialogState
 from sicapai.models.organisation import ChatIdentity, Person
 from sicapai.models.people import identity_of
@@ -121,6 +122,7 @@ class TurnProcessor:
 
     def _attempt(self, identity: Identity, event: Event, now: datetime) -> TurnResult:
         with transaction(self.engine) as session:
+            remember_reads(session)
             person, state, chat, seen = _who_and_where(session, identity, event.inbound_id)
             if seen is not None:
                 return _repeat(seen, state)
@@ -146,6 +148,7 @@ class TurnProcessor:
         """A fresh transaction in which the flow explains what changed (or, after a second
         lost race, the person is asked to send again); the event is not acted on."""
         with transaction(self.engine) as session:
+            remember_reads(session)
             person, state, _chat, _seen = _who_and_where(session, identity, "")
             turn = Turn(
                 session=session,
