@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sicapai.handlers.texts.capaian import uncomputable
 from sicapai.reports.capaian import (
     Criterion,
     Figures,
@@ -32,13 +33,13 @@ def test_ratio_realisation_from_numerator_and_denominator() -> None:
 def test_ratio_with_zero_denominator_is_refused_with_a_reason() -> None:
     outcome = realisation("rasio", numerator=D(5), denominator=D(0))
     assert outcome.value is None
-    assert "penyebut 0" in (outcome.reason or "")
+    assert "penyebut 0" in uncomputable(outcome.why)
 
 
 def test_count_and_value_are_reported_as_is() -> None:
     assert realisation("jumlah", value=D(1762)).value == D(1762)
     assert realisation("nilai", value=D("80.33")).value == D("80.33")
-    assert realisation("nilai").reason == "nilai belum diisi"
+    assert uncomputable(realisation("nilai").why) == "nilai belum diisi"
 
 
 def test_positive_capaian() -> None:
@@ -57,11 +58,11 @@ def test_negative_capaian_uses_the_seed_formula_by_default() -> None:
 
 
 def test_edge_cases_give_reasons_not_errors() -> None:
-    assert achievement(D(5), D(0)).reason == "target 0: capaian tidak dapat dihitung"
+    assert uncomputable(achievement(D(5), D(0)).why) == "target 0: capaian tidak dapat dihitung"
     zero = achievement(D(0), D("2.71"), polarity="negatif")
-    assert zero.value is None and "realisasi 0" in (zero.reason or "")
-    assert achievement(None, D(1)).reason == "realisasi belum ada"
-    assert achievement(D(1), None).reason == "target belum ditetapkan"
+    assert zero.value is None and "realisasi 0" in uncomputable(zero.why)
+    assert uncomputable(achievement(None, D(1)).why) == "realisasi belum ada"
+    assert uncomputable(achievement(D(1), None).why) == "target belum ditetapkan"
 
 
 @pytest.mark.parametrize(

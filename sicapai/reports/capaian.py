@@ -41,12 +41,25 @@ CRITERION_BOUNDS: tuple[tuple[Decimal, Criterion], ...] = (
 )
 
 
+class Uncomputable(StrEnum):
+    """Why a figure cannot be computed; `handlers.texts.capaian.uncomputable` words it."""
+
+    NO_PARTS = "pembilang_penyebut_kosong"
+    ZERO_DENOMINATOR = "penyebut_nol"
+    NO_VALUE = "nilai_kosong"
+    NO_REALISATION = "realisasi_kosong"
+    NO_TARGET = "target_kosong"
+    ZERO_TARGET = "target_nol"
+    ZERO_ON_NEGATIVE = "realisasi_nol_negatif"
+    NOT_REPORTED = "belum_dilaporkan"
+
+
 @dataclass(frozen=True)
 class Outcome:
-    """A computed figure, or the reason (in Indonesian, for people) it cannot be computed."""
+    """A computed figure, or why it cannot be computed."""
 
     value: Decimal | None
-    reason: str | None = None
+    why: Uncomputable | None = None
 
     @property
     def ok(self) -> bool:
@@ -65,12 +78,12 @@ def realisation(
         if numerator is None or denominator is None:
             if value is not None:  # only the percentage is known (imported or old data)
                 return Outcome(value)
-            return Outcome(None, "pembilang dan penyebut belum diisi")
+            return Outcome(None, Uncomputable.NO_PARTS)
         if denominator == 0:
-            return Outcome(None, "penyebut 0: persentase tidak dapat dihitung")
+            return Outcome(None, Uncomputable.ZERO_DENOMINATOR)
         return Outcome(numerator / denominator * HUNDRED)
     if value is None:
-        return Outcome(None, "nilai belum diisi")
+        return Outcome(None, Uncomputable.NO_VALUE)
     return Outcome(value)
 
 
@@ -83,19 +96,19 @@ def achievement(
 ) -> Outcome:
     """Capaian in percent points; negative indicators use the formula kept per indicator."""
     if realised is None:
-        return Outcome(None, "realisasi belum ada")
+        return Outcome(None, Uncomputable.NO_REALISATION)
     if target is None:
-        return Outcome(None, "target belum ditetapkan")
+        return Outcome(None, Uncomputable.NO_TARGET)
     if polarity == Polarity.NEGATIVE:
         if negative_formula == NegativeFormula.TWO_MINUS_RATIO:
             if target == 0:
-                return Outcome(None, "target 0: capaian tidak dapat dihitung")
+                return Outcome(None, Uncomputable.ZERO_TARGET)
             return Outcome((2 - realised / target) * HUNDRED)
         if realised == 0:
-            return Outcome(None, "realisasi 0 pada indikator negatif: capaian tidak terhingga")
+            return Outcome(None, Uncomputable.ZERO_ON_NEGATIVE)
         return Outcome(target / realised * HUNDRED)
     if target == 0:
-        return Outcome(None, "target 0: capaian tidak dapat dihitung")
+        return Outcome(None, Uncomputable.ZERO_TARGET)
     return Outcome(realised / target * HUNDRED)
 
 

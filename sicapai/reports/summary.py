@@ -13,6 +13,7 @@ from sicapai.reports.capaian import (
     Criterion,
     Figures,
     Outcome,
+    Uncomputable,
     achievement,
     criterion,
     is_due,
@@ -82,7 +83,7 @@ def evaluate(spec: IndicatorSpec, quarter: int, reported: Reported | None) -> In
     """Compute one indicator's row for a quarter from its (cumulative) reported figures."""
     target = spec.target_for(quarter)
     if reported is None:
-        real = Outcome(None, "belum dilaporkan")
+        real = Outcome(None, Uncomputable.NOT_REPORTED)
     else:
         fig = reported.figures
         real = realisation(
@@ -97,7 +98,7 @@ def evaluate(spec: IndicatorSpec, quarter: int, reported: Reported | None) -> In
         target=target,
         reported=reported,
         realisation=real,
-        achievement=ach if real.ok else Outcome(None, real.reason),
+        achievement=ach if real.ok else Outcome(None, real.why),
         criterion=criterion(ach.value),
         due=is_due(spec.frequency, quarter),
     )

@@ -7,7 +7,7 @@ from collections import Counter
 from sicapai.handlers.texts import esc
 from sicapai.handlers.texts.lapor import CRITERION_MARK, STATUS_MARK, show_figure
 from sicapai.models.summaries import PeriodSummary, StatusRow
-from sicapai.reports.capaian import Criterion
+from sicapai.reports.capaian import Criterion, Uncomputable
 from sicapai.reports.numbers import format_percent
 from sicapai.reports.periods import quarter_name
 
@@ -27,6 +27,23 @@ STATUS_ONLY_SUPERIORS = (
     "melihat laporan Anda sendiri, ketik /lapor."
 )
 UNREVIEWED_NOTE = "ⓘ tanda * berarti angka belum diverifikasi atasan."
+
+
+UNCOMPUTABLE = {
+    Uncomputable.NO_PARTS: "pembilang dan penyebut belum diisi",
+    Uncomputable.ZERO_DENOMINATOR: "penyebut 0: persentase tidak dapat dihitung",
+    Uncomputable.NO_VALUE: "nilai belum diisi",
+    Uncomputable.NO_REALISATION: "realisasi belum ada",
+    Uncomputable.NO_TARGET: "target belum ditetapkan",
+    Uncomputable.ZERO_TARGET: "target 0: capaian tidak dapat dihitung",
+    Uncomputable.ZERO_ON_NEGATIVE: "realisasi 0 pada indikator negatif: capaian tidak terhingga",
+    Uncomputable.NOT_REPORTED: "belum dilaporkan",
+}
+
+
+def uncomputable(why: Uncomputable | None) -> str:
+    """Why a realisasi or capaian cannot be computed, in words."""
+    return UNCOMPUTABLE.get(why, "") if why is not None else ""
 
 
 def period_label(year: int, quarter: int) -> str:
@@ -50,7 +67,7 @@ def _indicator_block(summary: PeriodSummary, index: int) -> str:
     achieved = (
         f"<b>{format_percent(result.achievement.value)}</b> ({band})"
         if result.achievement.value is not None
-        else f"tidak dapat dihitung ({esc(result.achievement.reason or '')})"
+        else f"tidak dapat dihitung ({uncomputable(result.achievement.why)})"
     )
     lines = [
         f"{mark} <b>{esc(spec.code)}</b>{unreviewed} {esc(spec.name)}",
