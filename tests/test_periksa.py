@@ -6,6 +6,7 @@ from decimal import Decimal as D
 
 from sqlmodel import select
 
+from sicapai.handlers.texts.periksa import finding
 from sicapai.models.db import transaction
 from sicapai.models.performance import Indicator
 from sicapai.models.queries import get_period, resolve_organisation
@@ -83,8 +84,8 @@ def test_cumulative_check_ignores_values_and_reads_each_part() -> None:
     series = {1: Figures(value=D("80")), 2: Figures(value=D("70"))}
     assert check_cumulative("IK.03", "Nilai SAKIP", "nilai", series) == []
     counts = {1: Figures(value=D(10)), 2: Figures(value=D(8))}
-    (finding,) = check_cumulative("IK.19", "Jumlah", "jumlah", counts)
-    assert "TW II" in finding.message and "(8)" in finding.message
+    (found,) = check_cumulative("IK.19", "Jumlah", "jumlah", counts)
+    assert "TW II" in finding(found) and "(8)" in finding(found)
 
 
 def test_strict_mode_exits_non_zero_on_findings(seeded: Database) -> None:

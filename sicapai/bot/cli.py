@@ -31,6 +31,7 @@ from sicapai.bot.commands_lookup import add_commands as add_lookup_commands
 from sicapai.bot.commands_ops import add_commands as add_ops_commands
 from sicapai.bot.commands_schedule import add_commands as add_schedule_commands
 from sicapai.bot.settings import Settings
+from sicapai.handlers.texts import periksa
 from sicapai.models.consistency import find_problems
 from sicapai.models.db import transaction
 from sicapai.models.migrate import current_revision, upgrade
@@ -146,7 +147,7 @@ def cmd_periksa(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     print(f"Pemeriksaan {year}: {len(findings)} temuan.")
     for finding in findings:
-        print(f"- [{finding.check}] {finding.message}")
+        print(f"- [{finding.check}] {periksa.finding(finding)}")
     return 1 if args.ketat else 0
 
 

@@ -12,6 +12,7 @@ from sicapai.handlers import lookups, texts
 from sicapai.handlers.port import StoredFile
 from sicapai.handlers.texts import admin as t
 from sicapai.handlers.texts import lapor as lt
+from sicapai.handlers.texts import periksa
 from sicapai.handlers.texts.capaian import paginate
 from sicapai.handlers.turn import FileRule, Turn
 from sicapai.models.admin import (
@@ -335,7 +336,7 @@ def start_check(turn: Turn, args: str = "") -> None:
         return
     for page in paginate(
         f"<b>Pemeriksaan {year}</b>: {len(findings)} temuan",
-        [f"• {texts.esc(f.message)}" for f in findings],
+        [f"• {texts.esc(periksa.finding(f))}" for f in findings],
     ):
         turn.say(page)
 

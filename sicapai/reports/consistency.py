@@ -1,7 +1,8 @@
 """The consistency check (`sicapai periksa`): the kinds of slip the seed report itself contains.
 
 Pure functions over plain records: the data layer gathers, this module judges. Each finding
-names the item and says in Indonesian what disagrees with what, so the planner can fix it.
+names the item, the kind of slip and the figures that disagree; `handlers.texts.periksa`
+says it in Indonesian, so the planner can fix it.
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ from itertools import pairwise
 
 from sicapai.reports.capaian import Figures, absorption, round2
 from sicapai.reports.domain import Kind
-from sicapai.reports.numbers import format_number, format_percent, format_rupiah, round_half_up
-from sicapai.reports.periods import quarter_name
+from sicapai.reports.numbers import round_half_up
 from sicapai.reports.summary import IndicatorResult
 
 
@@ -38,11 +38,34 @@ class Check(StrEnum):
     PK_BUDGET = "anggaran_pk_tidak_cocok"
 
 
+class Slip(StrEnum):
+    """What exactly disagrees (a check can find more than one kind of slip)."""
+
+    SPENT_ABOVE_CEILING = "realisasi_di_atas_pagu"
+    PRINTED_ABSORPTION = "serapan_tercetak"
+    CEILING_NOT_SUM = "pagu_bukan_jumlah"
+    SPENT_NOT_SUM = "realisasi_bukan_jumlah"
+    NUMERATOR_ABOVE = "pembilang_di_atas_penyebut"
+    PRINTED_REALISATION = "realisasi_tercetak"
+    PRINTED_ACHIEVEMENT = "capaian_tercetak"
+    CUMULATIVE_DOWN = "kumulatif_turun"
+    PK_BUDGET = "anggaran_pk"
+
+
 @dataclass(frozen=True)
 class Finding:
+    """One slip: which item, what kind, and the figures that disagree (`shown` is what was
+    printed or stored, `expected` what it should be; `other` a second figure it is held
+    against, `quarters` the quarters involved)."""
+
     check: Check
     item: str  # indicator code or budget line code
-    message: str
+    subject: str  # the item as a person knows it: code, name (and quarter)
+    slip: Slip
+    shown: Decimal | None = None
+    expected: Decimal | None = None
+    other: str = ""  # e.g. the budget line a PK figure is held against
+    quarters: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -69,8 +92,10 @@ def check_budget(lines: list[BudgetFigures]) -> list[Finding]:
                 Finding(
                     Check.OVER_CEILING,
                     line.code,
-                    f"{label}: realisasi {format_rupiah(line.spent)} melebihi pagu "
-                    f"{format_rupiah(line.ceiling)}",
+                    label,
+                    Slip.SPENT_ABOVE_CEILING,
+                    line.spent,
+                    line.ceiling,
                 )
             )
         computed = absorption(line.spent, line.ceiling)
@@ -80,8 +105,10 @@ def check_budget(lines: list[BudgetFigures]) -> list[Finding]:
                     Finding(
                         Check.PRINTED_MISMATCH,
                         line.code,
-                        f"{label}: serapan tercetak {format_percent(line.printed_absorption)}, "
-                        f"dari angkanya {format_percent(round2(computed))}",
+                        label,
+                        Slip.PRINTED_ABSORPTION,
+                        line.printed_absorption,
+                        round2(computed),
                     )
                 )
         kids = children.get(line.code)
@@ -92,8 +119,10 @@ def check_budget(lines: list[BudgetFigures]) -> list[Finding]:
                     Finding(
                         Check.PARENT_SUM,
                         line.code,
-                        f"{label}: pagu {format_rupiah(line.ceiling)} tidak sama dengan jumlah "
-                        f"pagu rinciannya {format_rupiah(ceiling_sum)}",
+                        label,
+                        Slip.CEILING_NOT_SUM,
+                        line.ceiling,
+                        ceiling_sum,
                     )
                 )
             if line.spent is not None and all(k.spent is not None for k in kids):
@@ -103,8 +132,10 @@ def check_budget(lines: list[BudgetFigures]) -> list[Finding]:
                         Finding(
                             Check.PARENT_SUM,
                             line.code,
-                            f"{label}: realisasi {format_rupiah(line.spent)} tidak sama dengan "
-                            f"jumlah realisasi rinciannya {format_rupiah(spent_sum)}",
+                            label,
+                            Slip.SPENT_NOT_SUM,
+                            line.spent,
+                            spent_sum,
                         )
                     )
     return findings
@@ -128,7 +159,7 @@ def check_indicators(
         spec, reported = result.spec, result.reported
         if reported is None:
             continue
-        label = f"{spec.code} {spec.name} ({quarter_name(result.quarter)})"
+        label = f"{spec.code} {spec.name}"
         fig = reported.figures
         if (
             spec.kind == Kind.RATIO
@@ -141,16 +172,19 @@ def check_indicators(
                 Finding(
                     Check.NUMERATOR_ABOVE,
                     spec.code,
-                    f"{label}: pembilang {format_number(fig.numerator)} lebih besar dari "
-                    f"penyebut {format_number(fig.denominator)}",
+                    label,
+                    Slip.NUMERATOR_ABOVE,
+                    fig.numerator,
+                    fig.denominator,
+                    quarters=(result.quarter,),
                 )
             )
         shown = printed.get(spec.id)
         if shown is None:
             continue
-        for what, printed_value, computed in (
-            ("realisasi", shown.realisation, result.realisation.value),
-            ("capaian", shown.achievement, result.achievement.value),
+        for slip, printed_value, computed in (
+            (Slip.PRINTED_REALISATION, shown.realisation, result.realisation.value),
+            (Slip.PRINTED_ACHIEVEMENT, shown.achievement, result.achievement.value),
         ):
             if printed_value is None or computed is None:
                 continue
@@ -159,8 +193,11 @@ def check_indicators(
                     Finding(
                         Check.PRINTED_MISMATCH,
                         spec.code,
-                        f"{label}: {what} tercetak {format_number(printed_value)}, "
-                        f"dari angkanya {format_number(round2(computed), 2)}",
+                        label,
+                        slip,
+                        printed_value,
+                        round2(computed),
+                        quarters=(result.quarter,),
                     )
                 )
     return findings
@@ -183,9 +220,11 @@ def check_cumulative(
                     Finding(
                         Check.CUMULATIVE_DOWN,
                         code,
-                        f"{code} {name}: angka kumulatif {quarter_name(after)} "
-                        f"({format_number(new)}) lebih kecil dari {quarter_name(before)} "
-                        f"({format_number(old)})",
+                        f"{code} {name}",
+                        Slip.CUMULATIVE_DOWN,
+                        new,
+                        old,
+                        quarters=(after, before),
                     )
                 )
     return findings
@@ -201,7 +240,10 @@ def check_pk_budget(
         Finding(
             Check.PK_BUDGET,
             code,
-            f"{code}: anggaran di PK {format_rupiah(pk_budget)} tidak sama dengan pagu "
-            f"{line_code} {line_name} {format_rupiah(ceiling)}",
+            code,
+            Slip.PK_BUDGET,
+            pk_budget,
+            ceiling,
+            other=f"{line_code} {line_name}",
         )
     ]
