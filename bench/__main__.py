@@ -13,6 +13,7 @@ BENCHMARKS: dict[str, str] = {
     "broadcast": "bench.broadcast",
     "charts": "bench.charts",
     "conversations": "bench.conversations",
+    "imports": "bench.imports",
     "lookups": "bench.lookups",
     "memory": "bench.memory",
 }

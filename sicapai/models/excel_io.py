@@ -69,6 +69,7 @@ from sicapai.models.queries import (
 from sicapai.models.reporting import current_budget
 from sicapai.models.seeding import _upsert, ensure_periods
 from sicapai.models.types import utcnow
+from sicapai.models.workbook_limits import BeyondLimits, Limits, check_workbook
 from sicapai.reports.export import (
     BudgetRow,
     EvidenceRow,
@@ -94,6 +95,22 @@ from sicapai.reports.xlsx import (
 T = TypeVar("T")
 
 MAX_WORKBOOK_BYTES: Final = 20 * 1024 * 1024
+# What a workbook may unpack to, counted before openpyxl builds it (see workbook_limits).
+# A template sheet has 26 columns, so 10,000 rows of it are 260,000 cells: the cell budget
+# keeps that, and bounds openpyxl's load to about 270 MB at worst (docs/benchmarks.md).
+MAX_SHEET_ROWS: Final = 10_000
+MAX_SHEET_COLUMNS: Final = 200
+MAX_UNPACKED_BYTES: Final = 50 * 1024 * 1024
+WORKBOOK_LIMITS: Final = Limits(
+    sheet_rows=MAX_SHEET_ROWS,
+    sheet_columns=MAX_SHEET_COLUMNS,
+    unpacked_bytes=MAX_UNPACKED_BYTES,
+    cells=300_000,
+    strings=300_000,
+    elements=50_000,
+    unit_elements=20_000,
+    members=1_000,
+)
 HEADER_SEARCH_ROWS: Final = 12
 YEAR_RANGE: Final = (2000, 2100)
 MAX_DIGITS: Final = 17  # a hundred quadrillion rupiah is a typo, and beyond Excel's precision
@@ -811,7 +828,10 @@ def open_workbook(source: Path | str | bytes, filename: str | None = None) -> Wo
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it skips
+            check_workbook(data, WORKBOOK_LIMITS)  # openpyxl cannot be stopped once it starts
             return load_workbook(io.BytesIO(data), data_only=True)
+    except BeyondLimits as exc:
+        raise WorkbookError(f"berkas {name} tidak dimuat: {exc}") from exc
     except Exception as exc:  # any failure inside a damaged file means the same to a person
         raise WorkbookError(
             f"berkas {name} rusak atau bukan berkas Excel .xlsx yang sah ({type(exc).__name__})"
