@@ -12,10 +12,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sicapai.handlers.texts.numbers import explain
 from sicapai.reports.numbers import (
     MAX_INPUT_LENGTH,
     Field,
     ParsedNumber,
+    Problem,
     format_number,
     format_percent,
     format_rupiah,
@@ -81,9 +83,9 @@ ACCEPTED: list[tuple[str, Field, Decimal]] = [
 @pytest.mark.parametrize(("text", "field", "expected"), ACCEPTED)
 def test_accepted(text: str, field: Field, expected: Decimal) -> None:
     result = parse_number(text, field=field)
-    assert result.ok, result.error
+    assert result.ok, explain(result)
     assert result.value == expected
-    assert result.error is None
+    assert result.problem is None
     assert result.choices == ()
     assert not result.ambiguous
 
@@ -144,8 +146,8 @@ def test_refused(text: str, field: Field, reason: str) -> None:
     assert not result.ok
     assert result.value is None
     assert result.choices == ()
-    assert result.error is not None
-    assert reason in result.error
+    assert result.problem is not None
+    assert reason in explain(result)
 
 
 @pytest.mark.parametrize(
@@ -153,23 +155,23 @@ def test_refused(text: str, field: Field, reason: str) -> None:
     [(text, field) for text, field, _ in REFUSED if text.strip() and len(text) <= MAX_INPUT_LENGTH],
 )
 def test_refusal_names_the_input(text: str, field: Field) -> None:
-    error = parse_number(text, field=field).error
+    error = explain(parse_number(text, field=field))
     assert error is not None
     assert f"“{' '.join(text.split())}”" in error
 
 
 def test_too_long_input_is_shown_shortened() -> None:
-    error = parse_number("1" * 500).error
+    error = explain(parse_number("1" * 500))
     assert error is not None
     assert "“" + "1" * 20 in error
     assert "1" * 40 not in error
 
 
 def test_english_style_error_shows_the_indonesian_spelling() -> None:
-    error = parse_number("1,762.50").error
+    error = explain(parse_number("1,762.50"))
     assert error is not None
     assert "1.762,50" in error
-    rupiah_error = parse_number("2,526,926,600", field=Field.RUPIAH).error
+    rupiah_error = explain(parse_number("2,526,926,600", field=Field.RUPIAH))
     assert rupiah_error is not None
     assert "Rp 2.526.926.600" in rupiah_error
 
@@ -194,9 +196,9 @@ def test_ambiguous(text: str, field: Field, choices: tuple[Decimal, Decimal]) ->
     assert result.ambiguous
     assert result.value is None
     assert result.choices == choices
-    assert result.error is not None
-    assert f"“{text}”" in result.error
-    assert "Mana yang dimaksud?" in result.error
+    assert result.problem is not None
+    assert f"“{text}”" in explain(result)
+    assert "Mana yang dimaksud?" in explain(result)
 
 
 def test_ambiguous_choices_keep_the_digits_typed() -> None:
@@ -206,11 +208,11 @@ def test_ambiguous_choices_keep_the_digits_typed() -> None:
 
 
 def test_ambiguity_message_spells_both_readings() -> None:
-    error = parse_number("1,762").error
+    error = explain(parse_number("1,762"))
     assert error is not None
     assert "1,762 (koma sebagai tanda desimal)" in error
     assert "1.762 (koma sebagai pemisah ribuan)" in error
-    percent_error = parse_number("2.760", field=Field.PERCENT).error
+    percent_error = explain(parse_number("2.760", field=Field.PERCENT))
     assert percent_error is not None
     assert "2,76%" in percent_error
     assert "2.760% tidak lazim" in percent_error
@@ -226,9 +228,9 @@ def test_parsed_number_invariants() -> None:
     with pytest.raises(ValueError):
         ParsedNumber()
     with pytest.raises(ValueError):
-        ParsedNumber(value=D(1), error="x")
+        ParsedNumber(value=D(1), problem=Problem.NOT_A_NUMBER)
     with pytest.raises(ValueError):
-        ParsedNumber(error="x", choices=(D(1),))
+        ParsedNumber(problem=Problem.AMBIGUOUS, choices=(D(1),))
 
 
 @pytest.mark.parametrize(
@@ -367,11 +369,11 @@ def _check_outcome(result: ParsedNumber) -> None:
     assert isinstance(result, ParsedNumber)
     if result.ok:
         assert isinstance(result.value, Decimal)
-        assert result.error is None
+        assert result.problem is None
         assert result.choices == ()
     else:
-        assert isinstance(result.error, str)
-        assert result.error
+        assert isinstance(explain(result), str)
+        assert explain(result)
         assert result.choices == () or len(result.choices) >= 2
 
 

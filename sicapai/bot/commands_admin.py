@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from sicapai.bot.cli_common import UserError, open_engine, quarter_arg, year_arg
 from sicapai.bot.commands_chat import _position
 from sicapai.bot.settings import Settings
+from sicapai.handlers.texts.numbers import explain
 from sicapai.handlers.texts.pengingat import channel_name
 from sicapai.models.admin import deactivate, delegate, indicator_audit, people, set_quarter_targets
 from sicapai.models.db import transaction
@@ -206,7 +207,9 @@ def cmd_target(args: argparse.Namespace, settings: Settings) -> int:
             for quarter, part in enumerate(parts, start=1):
                 parsed = parse_number(part, field=field)
                 if parsed.value is None or parsed.value < 0:
-                    raise UserError(f"{quarter_name(quarter)}: {parsed.error or 'angka tidak sah'}")
+                    raise UserError(
+                        f"{quarter_name(quarter)}: {explain(parsed) or 'angka negatif'}"
+                    )
                 values[quarter] = parsed.value
             set_quarter_targets(
                 session=session, indicator=indicator, targets=values, by=None, now=utcnow()

@@ -14,6 +14,7 @@ from sicapai.handlers.texts import admin as t
 from sicapai.handlers.texts import lapor as lt
 from sicapai.handlers.texts import periksa
 from sicapai.handlers.texts.capaian import paginate
+from sicapai.handlers.texts.numbers import explain
 from sicapai.handlers.turn import FileRule, Turn
 from sicapai.models.admin import (
     deactivate,
@@ -234,7 +235,7 @@ def save_targets(turn: Turn, text: str) -> None:
     for quarter, part in enumerate(parts, start=1):
         parsed = parse_number(part, field=field)
         if parsed.value is None or parsed.value < 0:
-            turn.say(f"{quarter_name(quarter)}: {texts.esc(parsed.error or 'angka tidak sah')}")
+            turn.say(t.quarter_target_problem(quarter_name(quarter), explain(parsed)))
             return
         values[quarter] = parsed.value
     set_quarter_targets(

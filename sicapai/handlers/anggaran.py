@@ -13,6 +13,7 @@ from sicapai.handlers import texts
 from sicapai.handlers.port import StoredFile
 from sicapai.handlers.texts import anggaran as t
 from sicapai.handlers.texts import lapor as lt
+from sicapai.handlers.texts.numbers import explain
 from sicapai.handlers.turn import Turn
 from sicapai.models.budget import BudgetLine
 from sicapai.models.performance import Period
@@ -174,7 +175,7 @@ def choose_line(turn: Turn, line_id: int) -> None:
 def on_amount(turn: Turn, text: str) -> None:
     parsed = parse_number(text, field=Field.RUPIAH)
     if parsed.value is None:
-        turn.say(texts.esc(parsed.error or "Angka tidak dikenali."))
+        turn.say(texts.esc(explain(parsed)))
         return
     if parsed.value < 0:
         turn.say(lt.NEGATIVE)

@@ -18,6 +18,7 @@ from sqlmodel import select
 from sicapai.handlers import texts
 from sicapai.handlers.port import StoredFile
 from sicapai.handlers.texts import lapor as t
+from sicapai.handlers.texts.numbers import explain
 from sicapai.handlers.turn import Turn
 from sicapai.models.guards import Conflict
 from sicapai.models.organisation import Person
@@ -306,12 +307,12 @@ def on_number(turn: Turn, text: str) -> None:
     if parsed.choices:
         turn.set_step("pilih_angka", asking=step, choices=[str(c) for c in parsed.choices])
         turn.say(
-            t.choose_reading(texts.esc(parsed.error or "")),
+            t.choose_reading(texts.esc(explain(parsed))),
             [[(format_number(c, _places(c)), f"c:{n}") for n, c in enumerate(parsed.choices)]],
         )
         return
     if parsed.value is None:
-        turn.say(texts.esc(parsed.error or "Angka tidak dikenali."))
+        turn.say(texts.esc(explain(parsed)))
         return
     accept_number(turn, indicator, period, step, parsed.value)
 

@@ -40,6 +40,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import Session, col, select
 
+from sicapai.handlers.texts.numbers import explain
 from sicapai.models.budget import BudgetLine, BudgetRealisation, SpendingType
 from sicapai.models.organisation import Holding, Organisation, Position, Unit
 from sicapai.models.people import normalise_position_name
@@ -762,7 +763,7 @@ def cell_number(
             return f"berisi galat Excel {text.strip()}"
         parsed = parse_number(text, field=kind)
         if not parsed.ok or parsed.value is None:
-            return parsed.error or "bukan angka"
+            return explain(parsed)
         number = parsed.value
         number_format = ""  # typed text is already in percent points
     if "%" in number_format:

@@ -43,11 +43,13 @@ __all__ = [
     "PERCENT_PLAUSIBLE_MAX",
     "Field",
     "ParsedNumber",
+    "Problem",
     "format_number",
     "format_percent",
     "format_rupiah",
     "parse_number",
     "round_half_up",
+    "spell_exact",
 ]
 
 LOCALE: Final = "id"
@@ -58,8 +60,6 @@ PERCENT_PLAUSIBLE_MAX: Final = Decimal(1000)
 RUPIAH_MAX_PLACES: Final = 2
 """Sen are the smallest unit anyone writes; a third decimal in money is a slip."""
 
-EXAMPLE: Final = "Contoh penulisan: 1.762 atau 29,71."
-
 
 class Field(StrEnum):
     """What kind of figure is asked for, because that decides which symbols and readings fit."""
@@ -69,22 +69,43 @@ class Field(StrEnum):
     RUPIAH = "rupiah"
 
 
+class Problem(StrEnum):
+    """Why a text is not (yet) a figure; `handlers.texts.numbers.explain` words each one."""
+
+    EMPTY = "kosong"
+    TOO_LONG = "terlalu_panjang"
+    NOT_A_NUMBER = "bukan_angka"
+    LONE_DASH = "tanda_saja"
+    SEVERAL = "lebih_dari_satu"
+    PERCENT_SIGN = "tanda_persen"  # "%" where the field is not a percentage
+    RUPIAH_SIGN = "tanda_rupiah"  # "Rp" where the field is not money
+    TOO_MANY_CENTS = "sen"  # a third decimal in rupiah
+    MALFORMED = "tidak_terbaca"
+    ENGLISH = "cara_inggris"  # `meant` holds the value, to be shown the Indonesian way
+    AMBIGUOUS = "ambigu"  # `choices` holds the two readings, `mark` the separator
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedNumber:
     """The outcome of reading one reply: a value, or a reason to ask again, never both.
 
     When the text has two plausible readings, `choices` holds them (value first as a decimal,
-    then as thousands) and `error` words the question, so the caller can offer buttons.
+    then as thousands) and `problem` is AMBIGUOUS, so the caller can offer buttons. `shown` is
+    the text as read (spaces tidied), for the message that says what was not understood.
     """
 
     value: Decimal | None = None
-    error: str | None = None
+    problem: Problem | None = None
     choices: tuple[Decimal, ...] = ()
+    shown: str = ""
+    field: Field = Field.NUMBER
+    meant: Decimal | None = None
+    mark: str = ""
 
     def __post_init__(self) -> None:
         # Guard the invariant here so a half-filled result can never reach a handler.
-        if (self.value is None) == (self.error is None):
-            raise ValueError("ParsedNumber needs exactly one of value and error")
+        if (self.value is None) == (self.problem is None):
+            raise ValueError("ParsedNumber needs exactly one of value and problem")
         if self.choices and len(self.choices) < 2:
             raise ValueError("an ambiguous ParsedNumber needs at least two choices")
 
@@ -105,11 +126,12 @@ class ParsedNumber:
 
 
 class _Refused(Exception):
-    """Carries the Indonesian reason out of the nested reading steps."""
+    """Carries the reason out of the nested reading steps."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, problem: Problem, meant: Decimal | None = None) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.meant = meant
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,19 +172,14 @@ def parse_number(text: str, *, field: Field = Field.NUMBER) -> ParsedNumber:
     """
     shown = _normalise(text)
     if not shown:
-        return ParsedNumber(error=f"Belum ada angka yang ditulis. {EXAMPLE}")
+        return ParsedNumber(problem=Problem.EMPTY, field=field)
     if len(shown) > MAX_INPUT_LENGTH:
         short = shown[: MAX_INPUT_LENGTH - 3].rstrip() + "…"
-        return ParsedNumber(
-            error=(
-                f"“{short}” terlalu panjang (lebih dari {MAX_INPUT_LENGTH} karakter). "
-                f"Tulis satu angka saja. {EXAMPLE}"
-            )
-        )
+        return ParsedNumber(problem=Problem.TOO_LONG, shown=short, field=field)
     try:
         return _parse(shown, field)
     except _Refused as refusal:
-        return ParsedNumber(error=refusal.message)
+        return ParsedNumber(problem=refusal.problem, shown=shown, field=field, meant=refusal.meant)
 
 
 def _normalise(text: str) -> str:
@@ -176,13 +193,13 @@ def _parse(shown: str, field: Field) -> ParsedNumber:
     if match is None:
         raise _Refused(_why_not_a_number(shown))
     if match["sign"] and match["sign2"]:
-        raise _Refused(f"“{shown}” bukan angka. {EXAMPLE}")
+        raise _Refused(Problem.NOT_A_NUMBER)
     _check_symbols(shown, field, has_rp=bool(match["rp"]), has_pct=bool(match["pct"]))
     body = match["body"]
     if match["nocents"]:
         # "Rp 50.000,-" is the usual way of writing whole rupiah; elsewhere ",-" means nothing.
         if field is not Field.RUPIAH or "," in body:
-            raise _Refused(f"“{shown}” bukan angka. {EXAMPLE}")
+            raise _Refused(Problem.NOT_A_NUMBER)
     negative = (match["sign"] or match["sign2"] or "").strip() == "-"
 
     reading = _read_body(body, shown, field)
@@ -192,8 +209,11 @@ def _parse(shown: str, field: Field) -> ParsedNumber:
             _signed(reading.as_thousands, negative),
         )
         return ParsedNumber(
-            error=_ambiguity_message(shown, first, second, reading.mark, field),
+            problem=Problem.AMBIGUOUS,
             choices=(first, second),
+            shown=shown,
+            field=field,
+            mark=reading.mark,
         )
     return ParsedNumber(value=_signed(reading, negative))
 
@@ -205,30 +225,22 @@ def _signed(value: Decimal, negative: bool) -> Decimal:
     return value.copy_abs()
 
 
-def _why_not_a_number(shown: str) -> str:
+def _why_not_a_number(shown: str) -> Problem:
     """Pick the most useful reason, because "bukan angka" alone does not help with "12 dan 13"."""
     if shown in _LONE_DASHES:
-        return f"“{shown}” saja bukan angka. Jika nilainya nol, tulis 0."
+        return Problem.LONE_DASH
     numbers = [token for token in shown.split(" ") if _NUMBERISH_TOKEN.fullmatch(token)]
     if len(numbers) >= 2:
-        return f"“{shown}” berisi lebih dari satu angka. Tulis satu angka saja."
-    return f"“{shown}” bukan angka. {EXAMPLE}"
+        return Problem.SEVERAL
+    return Problem.NOT_A_NUMBER
 
 
 def _check_symbols(shown: str, field: Field, *, has_rp: bool, has_pct: bool) -> None:
     """A "%" in a count or "Rp" in a percentage means the person answers a different question."""
     if has_pct and field is not Field.PERCENT:
-        if field is Field.RUPIAH:
-            hint = "isian ini dalam rupiah. Tulis jumlahnya saja, misalnya Rp 2.526.926.600."
-        else:
-            hint = "isian ini bukan persentase. Tulis angkanya saja, misalnya 1.762."
-        raise _Refused(f"“{shown}” memakai tanda %, padahal {hint}")
+        raise _Refused(Problem.PERCENT_SIGN)
     if has_rp and field is not Field.RUPIAH:
-        if field is Field.PERCENT:
-            hint = "isian ini persentase. Tulis persentasenya, misalnya 29,71%."
-        else:
-            hint = "isian ini bukan jumlah uang. Tulis angkanya saja, misalnya 1.762."
-        raise _Refused(f"“{shown}” memakai Rp, padahal {hint}")
+        raise _Refused(Problem.RUPIAH_SIGN)
 
 
 def _read_body(body: str, shown: str, field: Field) -> Decimal | _Ambiguous:
@@ -251,14 +263,14 @@ def _read_body(body: str, shown: str, field: Field) -> Decimal | _Ambiguous:
         whole, frac = body.split(",")
         if _GROUPED_DOTS.fullmatch(whole):
             return _decimal(whole.replace(".", ""), frac, shown, field)
-        raise _Refused(_malformed(shown))
+        raise _Refused(Problem.MALFORMED)
     if dots == 0 and _GROUPED_COMMAS.fullmatch(body):
-        raise _Refused(_english(shown, Decimal(body.replace(",", "")), field))
+        raise _Refused(Problem.ENGLISH, Decimal(body.replace(",", "")))
     if dots == 1 and last_dot > last_comma:
         whole, frac = body.split(".")
         if _GROUPED_COMMAS.fullmatch(whole):
-            raise _Refused(_english(shown, Decimal(f"{whole.replace(',', '')}.{frac}"), field))
-    raise _Refused(_malformed(shown))
+            raise _Refused(Problem.ENGLISH, Decimal(f"{whole.replace(',', '')}.{frac}"))
+    raise _Refused(Problem.MALFORMED)
 
 
 def _read_dots_only(body: str, dots: int, shown: str, field: Field) -> Decimal | _Ambiguous:
@@ -268,7 +280,7 @@ def _read_dots_only(body: str, dots: int, shown: str, field: Field) -> Decimal |
         if len(frac) in (1, 2):
             return _decimal(whole, frac, shown, field)
     if not _GROUPED_DOTS.fullmatch(body):
-        raise _Refused(_malformed(shown))
+        raise _Refused(Problem.MALFORMED)
     value = Decimal(body.replace(".", ""))
     if field is Field.PERCENT and dots == 1 and value > PERCENT_PLAUSIBLE_MAX:
         whole, frac = body.split(".")
@@ -280,56 +292,24 @@ def _read_space_grouped(body: str, shown: str, field: Field) -> Decimal:
     """Spaces group thousands ("1 762"), but "12 13" is two numbers the bot must not merge."""
     match = _GROUPED_SPACES.fullmatch(body)
     if match is None:
-        raise _Refused(f"“{shown}” berisi lebih dari satu angka. Tulis satu angka saja.")
+        raise _Refused(Problem.SEVERAL)
     whole = match["whole"].replace(" ", "")
     frac = match["frac"]
     if frac is None:
         return Decimal(whole)
     if match["mark"] == "." and len(frac) > 2:
-        raise _Refused(_malformed(shown))
+        raise _Refused(Problem.MALFORMED)
     return _decimal(whole, frac, shown, field)
 
 
 def _decimal(whole: str, frac: str, shown: str, field: Field) -> Decimal:
     """Build the value from its digits so no float ever touches it."""
     if field is Field.RUPIAH and len(frac) > RUPIAH_MAX_PLACES:
-        raise _Refused(
-            f"“{shown}”: rupiah paling banyak dua angka di belakang koma (sen), "
-            "misalnya Rp 1.762,50."
-        )
+        raise _Refused(Problem.TOO_MANY_CENTS)
     return Decimal(f"{whole}.{frac}")
 
 
-def _malformed(shown: str) -> str:
-    return (
-        f"“{shown}” tidak bisa dibaca sebagai angka. Titik dipakai untuk ribuan, tiap tiga angka "
-        "(1.762), dan koma untuk desimal (29,71)."
-    )
-
-
-def _english(shown: str, meant: Decimal, field: Field) -> str:
-    return (
-        f"“{shown}” ditulis dengan cara Inggris (koma untuk ribuan, titik untuk desimal). "
-        f"Tulis dengan titik untuk ribuan dan koma untuk desimal, misalnya "
-        f"{_show_exact(meant, field)}."
-    )
-
-
-def _ambiguity_message(
-    shown: str, as_decimal: Decimal, as_thousands: Decimal, mark: str, field: Field
-) -> str:
-    name = "koma" if mark == "," else "titik"
-    question = "Mana yang dimaksud?"
-    if field is Field.PERCENT and as_thousands.copy_abs() > PERCENT_PLAUSIBLE_MAX:
-        question = f"{_show_exact(as_thousands, field)} tidak lazim untuk persentase. " + question
-    return (
-        f"“{shown}” bisa berarti {_show_exact(as_decimal, field, strip=True)} "
-        f"({name} sebagai tanda desimal) atau {_show_exact(as_thousands, field)} "
-        f"({name} sebagai pemisah ribuan). {question}"
-    )
-
-
-def _show_exact(value: Decimal, field: Field, *, strip: bool = False) -> str:
+def spell_exact(value: Decimal, field: Field, *, strip: bool = False) -> str:
     """Spell a value the Indonesian way without rounding, so the question shows the exact digits."""
     text = format(value.copy_abs(), "f")
     whole, _, frac = text.partition(".")

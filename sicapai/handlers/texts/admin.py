@@ -125,3 +125,8 @@ def unreachable_cleared(name: str, channel: str) -> str:
         "dihapus; "
         "pengingat dan pemberitahuan akan dikirim lagi."
     )
+
+
+def quarter_target_problem(quarter: str, why: str) -> str:
+    """A quarter's target that is not a figure (or is negative)."""
+    return f"{esc(quarter)}: {esc(why or 'target tidak boleh negatif')}"
