@@ -13,7 +13,7 @@ fills a workbook instead and SiCapai loads it. Three rules shape this module:
   goals, the indicators with their Rencana Aksi quarter targets and Renstra targets, the
   budget tree, the spending types and previous years' realisations.
 * Loading reuses the seeding rules: rows are matched on their natural keys (codes, names) with
-  `_upsert`, positions and units are kept (people keep their holdings), nothing is deleted
+  `upsert`, positions and units are kept (people keep their holdings), nothing is deleted
   except what a row says is gone (a blank quarter-target or Renstra cell of an indicator).
   Budget realisations are never overwritten: each import appends a new number.
 
@@ -68,7 +68,7 @@ from sicapai.models.queries import (
     resolve_organisation,
 )
 from sicapai.models.reporting import current_budget
-from sicapai.models.seeding import _upsert, ensure_periods
+from sicapai.models.seeding import ensure_periods, upsert
 from sicapai.models.types import utcnow
 from sicapai.models.workbook_limits import BeyondLimits, Limits, check_workbook
 from sicapai.reports.export import (
@@ -1528,7 +1528,7 @@ def _load_template(session: Session, template: _Template, report: ImportReport) 
         values["name"] = template.org_name
     if template.timezone or existing is None:
         values["timezone"] = template.timezone or "Asia/Makassar"
-    organisation = _upsert(session, Organisation, {"code": template.org_code}, values)
+    organisation = upsert(session, Organisation, {"code": template.org_code}, values)
     org_id = organisation.id
     year = template.year
     report.organisation = organisation.code
@@ -1538,7 +1538,7 @@ def _load_template(session: Session, template: _Template, report: ImportReport) 
     ordered_units, _ = _parents_first(template.units, lambda u: u.code, lambda u: u.parent)
     for item in ordered_units:
         parent = units.get(item.parent) if item.parent else None
-        units[item.code] = _upsert(
+        units[item.code] = upsert(
             session,
             Unit,
             {"organisation_id": org_id, "code": item.code},
@@ -1555,7 +1555,7 @@ def _load_template(session: Session, template: _Template, report: ImportReport) 
     for pos in ordered_positions:
         superior = positions.get(pos.superior) if pos.superior else None
         unit = units.get(pos.unit) if pos.unit else None
-        positions[pos.name] = _upsert(
+        positions[pos.name] = upsert(
             session,
             Position,
             {"organisation_id": org_id, "name": pos.name},
@@ -1572,7 +1572,7 @@ def _load_template(session: Session, template: _Template, report: ImportReport) 
         for g in session.exec(select(Goal).where(Goal.organisation_id == org_id, Goal.year == year))
     }
     for code, name in template.goals:
-        goals[code] = _upsert(
+        goals[code] = upsert(
             session, Goal, {"organisation_id": org_id, "year": year, "code": code}, {"name": name}
         )
         report.add("tujuan")
@@ -1581,7 +1581,7 @@ def _load_template(session: Session, template: _Template, report: ImportReport) 
     for ind in template.indicators:
         if ind.objective_code and ind.objective_code not in objectives:
             goal = goals.get(ind.goal_code) if ind.goal_code else None
-            objectives[ind.objective_code] = _upsert(
+            objectives[ind.objective_code] = upsert(
                 session,
                 Objective,
                 {"organisation_id": org_id, "year": year, "code": ind.objective_code},
@@ -1600,7 +1600,7 @@ def _load_template(session: Session, template: _Template, report: ImportReport) 
     for line in ordered_lines:
         parent_line = lines.get(line.parent) if line.parent else None
         owner = positions.get(line.owner) if line.owner else None
-        lines[line.code] = _upsert(
+        lines[line.code] = upsert(
             session,
             BudgetLine,
             {"organisation_id": org_id, "year": year, "code": line.code},
@@ -1616,7 +1616,7 @@ def _load_template(session: Session, template: _Template, report: ImportReport) 
         report.add("mata anggaran")
 
     for order, item in enumerate(template.spending):
-        _upsert(
+        upsert(
             session,
             SpendingType,
             {"organisation_id": org_id, "year": year, "name": item.name},
@@ -1651,7 +1651,7 @@ def _load_template(session: Session, template: _Template, report: ImportReport) 
         )
     for item in template.past:
         indicator = indicators[item.code]
-        _upsert(
+        upsert(
             session,
             PastRealisation,
             {"indicator_id": indicator.id, "year": item.year},
@@ -1683,7 +1683,7 @@ def _load_indicator(
     owner: Position | None,
     line: BudgetLine | None,
 ) -> Indicator:
-    indicator = _upsert(
+    indicator = upsert(
         session,
         Indicator,
         {"organisation_id": org_id, "year": year, "code": ind.code},
@@ -1717,7 +1717,7 @@ def _load_indicator(
     for quarter in (1, 2, 3, 4):
         wanted = ind.quarter_targets.get(quarter)
         if wanted is not None:
-            _upsert(
+            upsert(
                 session,
                 QuarterTarget,
                 {"indicator_id": indicator.id, "quarter": quarter},
@@ -1730,7 +1730,7 @@ def _load_indicator(
         select(RenstraTarget).where(RenstraTarget.indicator_id == indicator.id)
     ).first()
     if ind.renstra_target is not None and ind.renstra_year is not None:
-        _upsert(
+        upsert(
             session,
             RenstraTarget,
             {"indicator_id": indicator.id},

@@ -80,9 +80,11 @@ def dec(value: Any) -> Decimal | None:
     return Decimal(str(value))
 
 
-def _upsert(
+def upsert(
     session: Session, model: type[Row], keys: dict[str, Any], values: dict[str, Any]
 ) -> Row:
+    """The row with these keys, created or updated with `values`: loading the same master
+    data twice (the bundled YAML, a re-imported template) changes nothing."""
     statement = select(model)
     for name, wanted in keys.items():
         statement = statement.where(getattr(model, name) == wanted)
@@ -124,7 +126,7 @@ def load_master(session: Session, path: Path) -> LoadReport:
     try:
         org_data = data["organisasi"]
         year = int(data["tahun"])
-        organisation = _upsert(
+        organisation = upsert(
             session,
             Organisation,
             {"code": org_data["kode"]},
@@ -135,7 +137,7 @@ def load_master(session: Session, path: Path) -> LoadReport:
         units: dict[str, Unit] = {}
         for item in data.get("unit", []):
             parent = units.get(item["induk"]) if item.get("induk") else None
-            units[item["kode"]] = _upsert(
+            units[item["kode"]] = upsert(
                 session,
                 Unit,
                 {"organisation_id": org_id, "code": item["kode"]},
@@ -154,7 +156,7 @@ def load_master(session: Session, path: Path) -> LoadReport:
                     f"atasan {item['atasan']!r} dari {item['nama']!r} belum didefinisikan"
                 )
             unit = units.get(item["unit"]) if item.get("unit") else None
-            positions[item["nama"]] = _upsert(
+            positions[item["nama"]] = upsert(
                 session,
                 Position,
                 {"organisation_id": org_id, "name": item["nama"]},
@@ -167,7 +169,7 @@ def load_master(session: Session, path: Path) -> LoadReport:
             report.add("jabatan")
         goals: dict[str, Goal] = {}
         for item in data.get("tujuan", []):
-            goals[item["kode"]] = _upsert(
+            goals[item["kode"]] = upsert(
                 session,
                 Goal,
                 {"organisation_id": org_id, "year": year, "code": item["kode"]},
@@ -176,7 +178,7 @@ def load_master(session: Session, path: Path) -> LoadReport:
         objectives: dict[str, Objective] = {}
         for item in data.get("sasaran", []):
             goal = goals.get(item.get("tujuan") or "")
-            objectives[item["kode"]] = _upsert(
+            objectives[item["kode"]] = upsert(
                 session,
                 Objective,
                 {"organisation_id": org_id, "year": year, "code": item["kode"]},
@@ -186,7 +188,7 @@ def load_master(session: Session, path: Path) -> LoadReport:
         for order, item in enumerate(data.get("anggaran", [])):
             parent_line = budget.get(item["induk"]) if item.get("induk") else None
             owner = positions.get(item.get("penanggung_jawab") or "")
-            budget[str(item["kode"])] = _upsert(
+            budget[str(item["kode"])] = upsert(
                 session,
                 BudgetLine,
                 {"organisation_id": org_id, "year": year, "code": str(item["kode"])},
@@ -201,7 +203,7 @@ def load_master(session: Session, path: Path) -> LoadReport:
             )
             report.add("mata anggaran")
         for order, item in enumerate(data.get("jenis_belanja", []) or []):
-            _upsert(
+            upsert(
                 session,
                 SpendingType,
                 {"organisation_id": org_id, "year": year, "name": item["nama"]},
@@ -238,7 +240,7 @@ def _load_indicator(
     objective = objectives.get(item.get("sasaran") or "")
     goal = goals.get(item.get("tujuan") or "")
     line = budget.get(str(item.get("anggaran") or ""))
-    indicator = _upsert(
+    indicator = upsert(
         session,
         Indicator,
         {"organisation_id": org_id, "year": year, "code": item["kode"]},
@@ -264,14 +266,14 @@ def _load_indicator(
     )
     renstra = item.get("target_akhir_renstra")
     if renstra:
-        _upsert(
+        upsert(
             session,
             RenstraTarget,
             {"indicator_id": indicator.id},
             {"end_year": int(renstra["tahun"]), "target": dec(renstra["target"])},
         )
     for past in item.get("realisasi_lalu") or []:
-        _upsert(
+        upsert(
             session,
             PastRealisation,
             {"indicator_id": indicator.id, "year": int(past["tahun"])},
@@ -299,7 +301,7 @@ def load_demo(session: Session, path: Path, organisation: Organisation) -> LoadR
             raise SeedError(
                 f"indikator {item['kode']} belum dimuat; jalankan seed tanpa --demo dulu"
             )
-        submission = _upsert(
+        submission = upsert(
             session,
             Submission,
             {"indicator_id": indicator.id, "period_id": period.id},
