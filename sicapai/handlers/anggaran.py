@@ -110,14 +110,14 @@ def show_list(turn: Turn) -> None:
         assert line.id is not None and period.id is not None
         current = current_budget(session=turn.session, line_id=line.id, period_id=period.id)
         if current is None:
-            note, mark = "belum dilaporkan", "⏳"
+            note, mark = t.NOT_REPORTED, "⏳"
         else:
             rate = absorption(current.amount, line.ceiling)
-            note = f"{format_rupiah(current.amount)}" + (
-                f" ({format_percent(rate)})" if rate is not None else ""
+            note = t.amount_note(
+                format_rupiah(current.amount), format_percent(rate) if rate is not None else None
             )
             mark = "✅"
-        text_lines.append(f"{mark} <b>{texts.esc(line.code)}</b> {texts.esc(line.name)} — {note}")
+        text_lines.append(t.list_line(mark, line.code, line.name, note))
         buttons.append([(f"{mark} {line.code} {_short(line.name, 28)}", f"l:{line.id}")])
     nav = []
     if page > 0:
@@ -226,7 +226,7 @@ def show_preview(turn: Turn) -> None:
     rate = absorption(amount, line.ceiling)
     warnings = []
     if amount > line.ceiling:
-        warnings.append("⚠️ Realisasi melebihi pagu.")
+        warnings.append(t.ABOVE_CEILING_WARNING)
     reason = "; ".join(r for r in (turn.data.get("reason"), turn.data.get("lower_reason")) if r)
     turn.set_step("pratinjau")
     turn.say(
@@ -302,7 +302,7 @@ def save(turn: Turn) -> None:
         t.next_offer(following.code, following.name),
         [
             [
-                (f"Lapor {following.code}", f"n:{period.id}:{following.id}"),
+                (lt.report_button(following.code), f"n:{period.id}:{following.id}"),
                 (lt.BTN_FINISH, "selesai"),
             ]
         ],
@@ -343,7 +343,7 @@ def on_press(turn: Turn, action: str) -> None:
             start_on(turn, int(period_id), int(line_id))
         return
     if name == "selesai" and turn.dialog is None:
-        turn.toast = "Terima kasih!"
+        turn.toast = lt.THANKS
         return
     if turn.dialog != CODE:
         turn.say(texts.STALE_MENU)
@@ -362,7 +362,7 @@ def on_press(turn: Turn, action: str) -> None:
         choose_line(turn, int(arg))
     elif name == "ulang" and _line(turn) is not None:
         turn.set_step("jumlah", amount=None, over_ok=False, lower_reason=None)
-        turn.say("Silakan ketik ulang realisasi kumulatifnya (rupiah).")
+        turn.say(t.RETYPE)
     elif name == "ok_lebih" and step == "lebih":
         turn.set_step("cek", over_ok=True)
         checks(turn)

@@ -56,7 +56,7 @@ def show(turn: Turn) -> None:
     page = min(int(turn.data.get("page", 0)), len(pages) - 1)
     turn.set_step("lihat", quarter=quarter, page=page)
     paging = lookups.page_buttons(page, len(pages))
-    buttons = [row for row in (paging, navigation[0], [("📊 Grafik capaian", "g")]) if row]
+    buttons = [row for row in (paging, navigation[0], [(t.BTN_CHART, "g")]) if row]
     turn.say(pages[page], buttons)
 
 
@@ -83,7 +83,7 @@ def on_press(turn: Turn, action: str) -> None:
 
 def on_text(turn: Turn, text: str) -> None:
     turn.clear()
-    turn.say("Silakan gunakan tombol di atas, atau ketik /capaian untuk memulai lagi.")
+    turn.say(t.USE_BUTTONS_CAPAIAN)
 
 
 def on_file(turn: Turn, stored: StoredFile | None) -> None:

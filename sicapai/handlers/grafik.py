@@ -12,8 +12,9 @@ from sqlmodel import col, select
 
 from sicapai.handlers import lookups
 from sicapai.handlers.port import StoredFile
-from sicapai.handlers.texts import STALE_MENU, esc
+from sicapai.handlers.texts import STALE_MENU
 from sicapai.handlers.texts import capaian as t
+from sicapai.handlers.texts import grafik as gt
 from sicapai.handlers.turn import Turn
 from sicapai.models.performance import Indicator, PastRealisation
 from sicapai.models.queries import current_reports, get_period, indicator_specs
@@ -24,13 +25,6 @@ from sicapai.reports.chart_specs import Chart
 CODE = "gr"
 FIGURE_STEPS: frozenset[str] = frozenset()
 PAGE_SIZE = 8
-KINDS = [
-    ("📊 Capaian per indikator", "k:capaian"),
-    ("📈 Tren satu indikator", "k:tren"),
-    ("💰 Anggaran per program", "k:anggaran"),
-    ("💰 Anggaran per kegiatan", "k:kegiatan"),
-    ("⚖️ Efisiensi (capaian vs serapan)", "k:efisiensi"),
-]
 
 
 def accepts_file(step: str | None) -> bool:
@@ -43,7 +37,7 @@ def start(turn: Turn, args: str = "") -> None:
         turn.say(t.NO_SCOPE)
         return
     turn.goto(CODE, "jenis", scope=allowed[-1].key)
-    turn.say(t.CHOOSE_CHART, [[kind] for kind in KINDS])
+    turn.say(t.CHOOSE_CHART, [[kind] for kind in gt.KINDS])
 
 
 def send_chart(turn: Turn, chart: Chart, title: str, year: int, quarter: int) -> None:
@@ -65,7 +59,7 @@ def capaian_chart(turn: Turn, scope_key: str, quarter: int | None) -> None:
         scope=scope,
         now=turn.now,
     )
-    title = f"Capaian kinerja — {scope.label}"
+    title = gt.capaian_title(scope.label)
     chart = chart_data.capaian_chart(
         summary.results, chart_data.meta(title, year, quarter, lookups.read_at(turn))
     )
@@ -130,11 +124,11 @@ def trend_chart(turn: Turn, indicator_id: int) -> None:
         if p.realisation is not None
     ]
     latest = max((q for q, r in by_quarter.items() if r is not None), default=4)
-    title = f"Tren {indicator.code}"
+    title = gt.trend_title(indicator.code)
     chart = chart_data.trend_chart(
         spec, by_quarter, past, chart_data.meta(title, year, latest, lookups.read_at(turn))
     )
-    send_chart(turn, chart, f"{title} {esc(indicator.name)}", year, latest)
+    send_chart(turn, chart, gt.trend_caption(indicator.code, indicator.name), year, latest)
 
 
 def budget_chart(turn: Turn, kind: str) -> None:
@@ -147,7 +141,7 @@ def budget_chart(turn: Turn, kind: str) -> None:
     figures = budget_figures(
         session=turn.session, organisation=org, year=year, quarter=quarter, kind=kind
     )
-    title = f"Anggaran per {kind}"
+    title = gt.budget_title(kind)
     chart = chart_data.budget_chart(
         [(f.line.code, f.line.name, f.line.ceiling, f.spent) for f in figures],
         chart_data.meta(title, year, quarter, lookups.read_at(turn)),
@@ -171,7 +165,7 @@ def efficiency_chart(turn: Turn) -> None:
         now=turn.now,
     )
     rows = efficiency_rows(session=turn.session, organisation=org, summary=summary)
-    title = "Efisiensi: capaian kinerja dan serapan anggaran"
+    title = gt.EFFICIENCY_TITLE
     chart = chart_data.efficiency_chart(
         [(result, figure.absorption) for result, figure in rows],
         chart_data.meta(title, year, quarter, lookups.read_at(turn)),
@@ -201,7 +195,7 @@ def on_press(turn: Turn, action: str) -> None:
 
 def on_text(turn: Turn, text: str) -> None:
     turn.clear()
-    turn.say("Silakan gunakan tombol di atas, atau ketik /grafik untuk memulai lagi.")
+    turn.say(gt.USE_BUTTONS)
 
 
 def on_file(turn: Turn, stored: StoredFile | None) -> None:

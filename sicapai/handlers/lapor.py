@@ -147,9 +147,7 @@ def show_list(turn: Turn) -> None:
     lines, buttons = [], []
     for indicator in shown:
         if not is_due(indicator.frequency, period.quarter):
-            lines.append(
-                t.list_line("🗓", indicator.code, indicator.name, "tahunan, dilaporkan di TW IV")
-            )
+            lines.append(t.list_line("🗓", indicator.code, indicator.name, t.YEARLY_NOTE))
             continue
         status = _status(turn, indicator, period)
         mark = t.STATUS_MARK.get(status, "•")
@@ -167,9 +165,7 @@ def show_list(turn: Turn) -> None:
         buttons.append(nav)
     others = [p for p in _switchable_periods(turn, period.year) if p.id != period.id]
     if others:
-        buttons.append(
-            [(("🔒 " if p.locked else "") + quarter_name(p.quarter), f"p:{p.id}") for p in others]
-        )
+        buttons.append([(t.period_button(p.quarter, p.locked), f"p:{p.id}") for p in others])
     turn.say(
         t.indicator_list(t.period_label(period.year, period.quarter), lines, page, pages),
         buttons,
@@ -416,7 +412,7 @@ def _computed_line(indicator: Indicator, result: Computed) -> str:
     return t.computed_line(
         t.show_figure(indicator.kind, indicator.unit_label, result.realisation),
         format_percent(result.achievement) if result.achievement is not None else "-",
-        f"{t.CRITERION_MARK.get(band, '')} {band}" if band else "tidak dapat dihitung",
+        t.band_words(band),
     )
 
 
@@ -561,16 +557,7 @@ def show_preview(turn: Turn) -> None:
     result = compute(turn, indicator, period)
     band = criterion(result.achievement)
     data = turn.data
-    narrative = [
-        (label, data[key])
-        for label, key in (
-            ("Kendala", "kendala"),
-            ("Upaya perbaikan", "upaya"),
-            ("Faktor pendorong", "pendorong"),
-            ("Alasan angka kumulatif turun", "lower_reason"),
-        )
-        if data.get(key)
-    ]
+    narrative = [(label, data[key]) for label, key in t.PREVIEW_NARRATIVE if data.get(key)]
     turn.set_step("pratinjau")
     turn.say(
         t.preview(
@@ -583,9 +570,7 @@ def show_preview(turn: Turn) -> None:
             achievement=format_percent(result.achievement)
             if result.achievement is not None
             else "-",
-            criterion=f"{t.CRITERION_MARK.get(band, '')} {band}"
-            if band
-            else "tidak dapat dihitung",
+            criterion=t.band_words(band),
             comparison=_comparison(turn, indicator, period, result),
             narrative=narrative,
             files=len(data.get("files") or []),
@@ -603,15 +588,14 @@ def _comparison(turn: Turn, indicator: Indicator, period: Period, result: Comput
     prev = revision_for(session=turn.session, indicator_id=indicator.id or 0, period=before)
     if prev is None or prev.realisation is None:
         return None
-    diff = result.realisation - prev.realisation
-    unit = (
-        " poin" if indicator.kind == Kind.RATIO or indicator.unit_label.lower() == "persen" else ""
+    points = indicator.kind == Kind.RATIO or indicator.unit_label.lower() == "persen"
+    return t.comparison(
+        before.quarter,
+        t.show_figure(indicator.kind, indicator.unit_label, prev.realisation),
+        t.show_figure(indicator.kind, indicator.unit_label, result.realisation),
+        result.realisation - prev.realisation,
+        points,
     )
-    trend = "naik" if diff > 0 else "turun" if diff < 0 else "tetap"
-    amount = f" {format_number(abs(diff))}{unit}" if diff else ""
-    old = t.show_figure(indicator.kind, indicator.unit_label, prev.realisation)
-    new = t.show_figure(indicator.kind, indicator.unit_label, result.realisation)
-    return f"Dibanding {quarter_name(before.quarter)}: {old} → {new} ({trend}{amount})"
 
 
 def save(turn: Turn) -> None:
@@ -674,7 +658,7 @@ def save(turn: Turn) -> None:
             achievement=format_percent(result.achievement)
             if result.achievement is not None
             else "-",
-            criterion=str(band) if band else "tidak dapat dihitung",
+            criterion=str(band) if band else t.NOT_COMPUTABLE,
             revision=revision.number,
             when=local_datetime(turn.now, zone),
             old=data.get("old"),
@@ -788,7 +772,12 @@ def offer_next(turn: Turn, period: Period, *, exclude: int | None) -> None:
     following = pending[0]
     turn.say(
         t.next_offer(following.code, following.name),
-        [[(f"Lapor {following.code}", f"n:{period.id}:{following.id}"), (t.BTN_FINISH, "selesai")]],
+        [
+            [
+                (t.report_button(following.code), f"n:{period.id}:{following.id}"),
+                (t.BTN_FINISH, "selesai"),
+            ]
+        ],
         dialog=CODE,
     )
 
@@ -815,7 +804,7 @@ def on_press(turn: Turn, action: str) -> None:
             start_on(turn, int(period_id), int(indicator_id))
         return
     if name == "selesai" and turn.dialog is None:
-        turn.toast = "Terima kasih!"
+        turn.toast = t.THANKS
         return
     if turn.dialog != CODE:
         turn.say(texts.STALE_MENU)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
+from sicapai.handlers.texts import lapor as lt
 from sicapai.handlers.turn import Turn
 from sicapai.models.performance import Indicator
 from sicapai.models.reporting import reporting_year
@@ -69,7 +70,7 @@ def page_buttons(page: int, pages: int, prefix: str = "pg") -> list[tuple[str, s
     """‹ Sebelumnya / Berikutnya › for a paged answer (empty on a single page)."""
     nav = []
     if page > 0:
-        nav.append(("‹ Sebelumnya", f"{prefix}:{page - 1}"))
+        nav.append((lt.BTN_PREV_PAGE, f"{prefix}:{page - 1}"))
     if page < pages - 1:
-        nav.append(("Berikutnya ›", f"{prefix}:{page + 1}"))
+        nav.append((lt.BTN_NEXT_PAGE, f"{prefix}:{page + 1}"))
     return nav

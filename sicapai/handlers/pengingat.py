@@ -57,7 +57,7 @@ def start(turn: Turn, args: str = "") -> None:
         return
     turn.goto(CODE, "daftar")
     buttons = [
-        [(f"Tunda {long_date(p.day)}", f"t:{p.period_id}:{p.day.isoformat()}")]
+        [(t.snooze_button(long_date(p.day)), f"t:{p.period_id}:{p.day.isoformat()}")]
         for p in upcoming[:5]
     ]
     turn.say(t.upcoming([t.upcoming_line(p) for p in upcoming[:10]]), buttons)
@@ -89,7 +89,7 @@ def on_press(turn: Turn, action: str) -> None:
 
 def on_text(turn: Turn, text: str) -> None:
     turn.clear()
-    turn.say("Silakan pilih tombol di atas, atau ketik /pengingat untuk melihat lagi.")
+    turn.say(t.USE_BUTTONS)
 
 
 def on_file(turn: Turn, stored: object) -> None:

@@ -63,7 +63,7 @@ def on_press(turn: Turn, action: str) -> None:
 
 def on_text(turn: Turn, text: str) -> None:
     turn.clear()
-    turn.say("Silakan gunakan tombol di atas, atau ketik /status untuk memulai lagi.")
+    turn.say(t.USE_BUTTONS_STATUS)
 
 
 def on_file(turn: Turn, stored: StoredFile | None) -> None:

@@ -62,9 +62,8 @@ def start(turn: Turn, args: str = "") -> None:
         buttons.append([(f"{item.indicator.code} {period}", f"v:{item.submission.id}")])
     for change in changes[:10]:
         indicator = turn.session.get(Indicator, change.indicator_id)
-        code = texts.esc(indicator.code if indicator else "")
-        lines.append(f"• Permintaan perubahan #{change.id} ({code})")
-        buttons.append([(f"Perubahan #{change.id}", f"c:{change.id}")])
+        lines.append(t.change_line(change.id or 0, indicator.code if indicator else ""))
+        buttons.append([(t.change_button(change.id or 0), f"c:{change.id}")])
     turn.say(t.listing(lines), buttons)
 
 
@@ -108,12 +107,7 @@ def show_submission(turn: Turn, submission_id: int) -> None:
     reporter = turn.session.get(Person, revision.person_id) if revision.person_id else None
     narrative = [
         (label, text)
-        for label, text in (
-            ("Kendala", revision.kendala),
-            ("Upaya perbaikan", revision.upaya_perbaikan),
-            ("Faktor pendorong", revision.faktor_pendorong),
-            ("Alasan perubahan", revision.reason),
-        )
+        for label, text in ((label, getattr(revision, key)) for label, key in t.NARRATIVE_LABELS)
         if text
     ]
     turn.set_step("lihat", submission_id=submission_id, revision=revision.number)
@@ -211,7 +205,7 @@ def show_change(turn: Turn, change_id: int) -> None:
             indicator.code,
             lt.period_label(period.year, period.quarter),
             requester.name if requester else "-",
-            _describe(indicator, _fields(old)) if old else "belum ada",
+            _describe(indicator, _fields(old)) if old else t.NO_OLD_FIGURES,
             _describe(indicator, payload),
             change.reason,
         ),

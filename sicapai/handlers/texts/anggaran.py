@@ -88,3 +88,19 @@ def receipt(
 
 def next_offer(code: str, name: str) -> str:
     return f"Berikutnya yang belum dilaporkan: <b>{esc(code)}</b> {esc(name)}."
+
+
+ABOVE_CEILING_WARNING = "⚠️ Realisasi melebihi pagu."
+RETYPE = "Silakan ketik ulang realisasi kumulatifnya (rupiah)."
+
+
+def list_line(mark: str, code: str, name: str, note: str) -> str:
+    return f"{mark} <b>{esc(code)}</b> {esc(name)} — {note}"
+
+
+def amount_note(amount: str, rate: str | None) -> str:
+    """A line's reported amount, with its serapan when the pagu gives one."""
+    return amount + (f" ({rate})" if rate is not None else "")
+
+
+NOT_REPORTED = "belum dilaporkan"

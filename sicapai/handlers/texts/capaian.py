@@ -166,3 +166,8 @@ def status_pages(rows: list[StatusRow], scope_label: str, year: int, quarter: in
 
 def chart_caption(title: str, year: int, quarter: int, read_at: str) -> str:
     return f"<b>{esc(title)}</b>\n{period_label(year, quarter)} · data dibaca {esc(read_at)}"
+
+
+USE_BUTTONS_CAPAIAN = "Silakan gunakan tombol di atas, atau ketik /capaian untuk memulai lagi."
+USE_BUTTONS_STATUS = "Silakan gunakan tombol di atas, atau ketik /status untuk memulai lagi."
+BTN_CHART = "📊 Grafik capaian"

@@ -344,3 +344,35 @@ def change_request_notice(code: str, period: str, who: str, reason: str, number:
         f"{esc(code)} — {esc(period)}, dari {esc(who)}\nAlasan: {esc(reason)}\n"
         "Ketik /verifikasi untuk memutuskan."
     )
+
+
+YEARLY_NOTE = "tahunan, dilaporkan di TW IV"
+NOT_COMPUTABLE = "tidak dapat dihitung"
+THANKS = "Terima kasih!"
+PREVIEW_NARRATIVE = (
+    ("Kendala", "kendala"),
+    ("Upaya perbaikan", "upaya"),
+    ("Faktor pendorong", "pendorong"),
+    ("Alasan angka kumulatif turun", "lower_reason"),
+)
+
+
+def band_words(band: Criterion | None) -> str:
+    """The kriteria with its mark ("🟢 Sangat Tinggi"), or why there is none."""
+    return f"{CRITERION_MARK.get(band, '')} {band}" if band else NOT_COMPUTABLE
+
+
+def report_button(code: str) -> str:
+    return f"Lapor {code}"
+
+
+def period_button(quarter: int, locked: bool) -> str:
+    return ("🔒 " if locked else "") + quarter_name(quarter)
+
+
+def comparison(quarter_before: int, old: str, new: str, diff: Decimal, points: bool) -> str:
+    """The realisasi against the quarter before: "Dibanding TW II: 40% → 45% (naik 5 poin)"."""
+    trend = "naik" if diff > 0 else "turun" if diff < 0 else "tetap"
+    unit = " poin" if points else ""
+    amount = f" {format_number(abs(diff))}{unit}" if diff else ""
+    return f"Dibanding {quarter_name(quarter_before)}: {old} → {new} ({trend}{amount})"

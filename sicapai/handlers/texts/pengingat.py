@@ -11,6 +11,7 @@ MAX_ITEMS = 30
 BTN_REPORT = "📝 Lapor sekarang"
 NONE_UPCOMING = "Tidak ada pengingat terjadwal untuk Anda dalam 30 hari ke depan. Terima kasih!"
 SNOOZED = "Baik, pengingat tanggal {day} ditunda ke hari kerja berikutnya."
+USE_BUTTONS = "Silakan pilih tombol di atas, atau ketik /pengingat untuk melihat lagi."
 CANNOT_SNOOZE = "Pengingat itu sudah terkirim atau sudah ditunda sebelumnya."
 
 
@@ -96,3 +97,7 @@ def unreachable_warning(name: str, channel: str) -> str:
         "yang bersangkutan ditahan sampai ia menulis lagi ke bot. Mohon hubungi yang "
         "bersangkutan secara langsung; tandanya dapat dihapus lewat /admin → Tidak terjangkau."
     )
+
+
+def snooze_button(day: str) -> str:
+    return f"Tunda {day}"

@@ -114,3 +114,20 @@ def review_moved(who: str | None, revision: int, status: str) -> str:
         f"Laporan ini baru saja diputuskan oleh orang lain ({esc(status)}), jadi keputusan "
         "Anda tidak dijalankan lagi."
     )
+
+
+NARRATIVE_LABELS = (
+    ("Kendala", "kendala"),
+    ("Upaya perbaikan", "upaya_perbaikan"),
+    ("Faktor pendorong", "faktor_pendorong"),
+    ("Alasan perubahan", "reason"),
+)
+NO_OLD_FIGURES = "belum ada"
+
+
+def change_line(number: int, code: str) -> str:
+    return f"• Permintaan perubahan #{number} ({esc(code)})"
+
+
+def change_button(number: int) -> str:
+    return f"Perubahan #{number}"
