@@ -31,6 +31,7 @@ from sicapai.bot.commands_lookup import add_commands as add_lookup_commands
 from sicapai.bot.commands_ops import add_commands as add_ops_commands
 from sicapai.bot.commands_schedule import add_commands as add_schedule_commands
 from sicapai.bot.settings import Settings
+from sicapai.handlers.texts import data as data_texts
 from sicapai.handlers.texts import periksa
 from sicapai.models.consistency import find_problems
 from sicapai.models.db import transaction
@@ -207,8 +208,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler = args.handler
     try:
         return handler(args, settings)
-    except (UserError, NotFound, SeedError) as exc:
+    except UserError as exc:
         return _fail(str(exc))
+    except NotFound as exc:
+        return _fail(data_texts.not_found(exc))
+    except SeedError as exc:
+        return _fail(data_texts.seed_error(exc))
     except OperationalError as exc:
         return _fail(f"basis data tidak dapat dihubungi: {describe_connection_error(exc)}")
     except DBAPIError as exc:

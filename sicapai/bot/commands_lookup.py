@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from sicapai.bot.cli_common import UserError, open_engine, quarter_arg, require_pk_year, year_arg
 from sicapai.bot.settings import Settings
 from sicapai.handlers.texts import capaian as t
-from sicapai.handlers.texts import to_plain
+from sicapai.handlers.texts import grafik, to_plain
 from sicapai.models.organisation import Organisation, Position
 from sicapai.models.performance import Indicator, PastRealisation
 from sicapai.models.queries import (
@@ -86,8 +86,8 @@ def cmd_grafik(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         png = render_png(chart)
-    except EmptyChart as empty:
-        raise UserError(str(empty)) from None
+    except EmptyChart:
+        raise UserError(grafik.NO_DATA) from None
     out = Path(args.out)
     try:
         out.write_bytes(png)

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from sicapai.bot.cli_common import UserError, open_engine, year_arg
 from sicapai.bot.settings import Settings
+from sicapai.handlers.texts.pengingat import line_text
 from sicapai.models.calendar import (
     calendar_config,
     calendar_row,
@@ -182,7 +183,7 @@ def cmd_pengingat(args: argparse.Namespace, settings: Settings) -> int:
             "jabatan": p.position,
             "penerima": p.person.name if p.person else None,
             "jenis": p.kind,
-            "butir": list(p.items),
+            "butir": [line_text(i) for i in p.items],
             "catatan": "belum terdaftar" if p.person is None else None,
         }
         for p in planned

@@ -6,6 +6,7 @@ Keyword-only functions with the session passed in; nothing here opens a session.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import StrEnum
 
 from sqlmodel import Session, col, select
 
@@ -25,8 +26,21 @@ from sicapai.reports.capaian import Figures
 from sicapai.reports.summary import IndicatorSpec, Reported
 
 
+class Missing(StrEnum):
+    """What could not be found; `handlers.texts.data.not_found` words it."""
+
+    UNKNOWN_ORGANISATION = "organisasi_asing"
+    NO_ORGANISATION = "belum_ada_organisasi"
+    SEVERAL_ORGANISATIONS = "beberapa_organisasi"
+
+
 class NotFound(LookupError):
-    """Something the person named does not exist; the message says what does."""
+    """Something the person named does not exist: `missing` says what, `detail` what does."""
+
+    def __init__(self, missing: Missing, **detail: object) -> None:
+        super().__init__(f"{missing}: {detail}")
+        self.missing = missing
+        self.detail = detail
 
 
 def organisations(*, session: Session) -> Sequence[Organisation]:
@@ -40,13 +54,11 @@ def resolve_organisation(*, session: Session, code: str | None = None) -> Organi
         for org in orgs:
             if org.code == code:
                 return org
-        known = ", ".join(o.code for o in orgs) or "belum ada"
-        raise NotFound(f"organisasi {code!r} tidak dikenal (yang ada: {known})")
+        raise NotFound(Missing.UNKNOWN_ORGANISATION, code=code, known=[o.code for o in orgs])
     if not orgs:
-        raise NotFound("belum ada data organisasi; jalankan `sicapai seed` dulu")
+        raise NotFound(Missing.NO_ORGANISATION)
     if len(orgs) > 1:
-        known = ", ".join(o.code for o in orgs)
-        raise NotFound(f"ada beberapa organisasi; pilih dengan --organisasi ({known})")
+        raise NotFound(Missing.SEVERAL_ORGANISATIONS, known=[o.code for o in orgs])
     return orgs[0]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -38,8 +39,27 @@ DEMO_FILE = "demo_realisasi_2025.yaml"
 Row = TypeVar("Row", bound=SQLModel)
 
 
+class SeedProblem(StrEnum):
+    """Why a data file cannot be loaded; `handlers.texts.data.seed_error` words it."""
+
+    UNREADABLE = "tidak_terbaca"
+    NOT_YAML = "bukan_yaml"
+    UNKNOWN_SHAPE = "bentuk_asing"
+    FLOAT = "angka_pecahan"
+    UNKNOWN_SUPERIOR = "atasan_asing"
+    MISSING_KEY = "kolom_hilang"
+    UNKNOWN_OWNER = "penanggung_jawab_asing"
+    INDICATOR_NOT_LOADED = "indikator_belum_dimuat"
+    LINE_NOT_LOADED = "mata_anggaran_belum_dimuat"
+
+
 class SeedError(ValueError):
-    """The data file is not usable; the message names the entry."""
+    """The data file is not usable: `problem` says why, `detail` names the entry."""
+
+    def __init__(self, problem: SeedProblem, **detail: object) -> None:
+        super().__init__(f"{problem}: {detail}")
+        self.problem = problem
+        self.detail = detail
 
 
 @dataclass
@@ -63,11 +83,11 @@ def read_yaml(path: Path) -> dict[str, Any]:
         with path.open(encoding="utf-8") as handle:
             data = yaml.safe_load(handle)
     except OSError as exc:
-        raise SeedError(f"berkas {path} tidak dapat dibaca: {exc.strerror}") from exc
+        raise SeedError(SeedProblem.UNREADABLE, path=path, why=exc.strerror) from exc
     except yaml.YAMLError as exc:
-        raise SeedError(f"berkas {path} bukan YAML yang sah: {exc}") from exc
+        raise SeedError(SeedProblem.NOT_YAML, path=path, why=exc) from exc
     if not isinstance(data, dict):
-        raise SeedError(f"berkas {path} tidak berisi data yang dikenal")
+        raise SeedError(SeedProblem.UNKNOWN_SHAPE, path=path)
     return data
 
 
@@ -76,13 +96,11 @@ def dec(value: Any) -> Decimal | None:
     if value is None or value == "":
         return None
     if isinstance(value, float):
-        raise SeedError(f"angka {value!r} harus ditulis sebagai teks agar tetap tepat")
+        raise SeedError(SeedProblem.FLOAT, value=value)
     return Decimal(str(value))
 
 
-def upsert(
-    session: Session, model: type[Row], keys: dict[str, Any], values: dict[str, Any]
-) -> Row:
+def upsert(session: Session, model: type[Row], keys: dict[str, Any], values: dict[str, Any]) -> Row:
     """The row with these keys, created or updated with `values`: loading the same master
     data twice (the bundled YAML, a re-imported template) changes nothing."""
     statement = select(model)
@@ -153,7 +171,7 @@ def load_master(session: Session, path: Path) -> LoadReport:
             superior = positions.get(item["atasan"]) if item.get("atasan") else None
             if item.get("atasan") and superior is None:
                 raise SeedError(
-                    f"atasan {item['atasan']!r} dari {item['nama']!r} belum didefinisikan"
+                    SeedProblem.UNKNOWN_SUPERIOR, superior=item["atasan"], position=item["nama"]
                 )
             unit = units.get(item["unit"]) if item.get("unit") else None
             positions[item["nama"]] = upsert(
@@ -219,7 +237,7 @@ def load_master(session: Session, path: Path) -> LoadReport:
             report.add("indikator")
         ensure_periods(session, organisation, year)
     except KeyError as exc:
-        raise SeedError(f"berkas {path.name}: kolom {exc.args[0]!r} tidak ada") from exc
+        raise SeedError(SeedProblem.MISSING_KEY, path=path.name, key=exc.args[0]) from exc
     return report
 
 
@@ -236,7 +254,7 @@ def _load_indicator(
     owner_name = item.get("penanggung_jawab")
     owner = positions.get(owner_name or "")
     if owner_name and owner is None:
-        raise SeedError(f"penanggung jawab {owner_name!r} dari {item['kode']} tidak dikenal")
+        raise SeedError(SeedProblem.UNKNOWN_OWNER, owner=owner_name, code=item["kode"])
     objective = objectives.get(item.get("sasaran") or "")
     goal = goals.get(item.get("tujuan") or "")
     line = budget.get(str(item.get("anggaran") or ""))
@@ -298,9 +316,7 @@ def load_demo(session: Session, path: Path, organisation: Organisation) -> LoadR
     for item in data.get("indikator", []):
         indicator = indicators.get(item["kode"])
         if indicator is None:
-            raise SeedError(
-                f"indikator {item['kode']} belum dimuat; jalankan seed tanpa --demo dulu"
-            )
+            raise SeedError(SeedProblem.INDICATOR_NOT_LOADED, code=item["kode"])
         submission = upsert(
             session,
             Submission,
@@ -357,7 +373,7 @@ def load_demo(session: Session, path: Path, organisation: Organisation) -> LoadR
     for item in data.get("anggaran", []):
         line = lines.get(str(item["kode"]))
         if line is None:
-            raise SeedError(f"mata anggaran {item['kode']} belum dimuat")
+            raise SeedError(SeedProblem.LINE_NOT_LOADED, code=item["kode"])
         exists = session.exec(
             select(BudgetRealisation).where(
                 BudgetRealisation.budget_line_id == line.id,

@@ -71,7 +71,7 @@ def next_working_day(day: date, config: CalendarConfig, *, include: bool = False
         if is_working_day(current, config):
             return current
         current += timedelta(days=1)
-    raise ValueError("tidak ada hari kerja dalam 60 hari; periksa pengaturan hari kerja")
+    raise ValueError("no working day within 60 days: the calendar settings leave none")
 
 
 def previous_working_day(day: date, config: CalendarConfig, *, include: bool = False) -> date:
@@ -80,7 +80,7 @@ def previous_working_day(day: date, config: CalendarConfig, *, include: bool = F
         if is_working_day(current, config):
             return current
         current -= timedelta(days=1)
-    raise ValueError("tidak ada hari kerja dalam 60 hari; periksa pengaturan hari kerja")
+    raise ValueError("no working day within 60 days: the calendar settings leave none")
 
 
 def default_deadline(year: int, quarter: int, config: CalendarConfig) -> datetime:

@@ -94,14 +94,13 @@ class EfficiencyChart:
 
 Chart = CapaianChart | TrendChart | BudgetChart | EfficiencyChart
 
-EMPTY_MESSAGE: Final = "Belum ada data untuk digambar pada periode ini."
-
 
 class EmptyChart(ValueError):
-    """Nothing to draw: the handler answers with the message instead of an empty picture."""
+    """Nothing to draw: the person is told so (`handlers.texts.grafik.NO_DATA`) instead of
+    being sent an empty picture."""
 
-    def __init__(self, message: str = EMPTY_MESSAGE) -> None:
-        super().__init__(message)
+    def __init__(self, detail: str = "nothing to draw") -> None:  # args survive pickling
+        super().__init__(detail)
 
 
 # --- the cache key --------------------------------------------------------------------------

@@ -41,7 +41,6 @@ from PIL import Image
 from sicapai.reports.capaian import CRITERION_BOUNDS, Criterion, absorption, efficiency
 from sicapai.reports.capaian import criterion as criterion_of
 from sicapai.reports.chart_specs import (
-    EMPTY_MESSAGE,
     BudgetBar,
     BudgetChart,
     CapaianBar,
@@ -59,7 +58,6 @@ from sicapai.reports.numbers import format_number, format_percent, round_half_up
 
 __all__ = [
     "CRITERION_COLOURS",
-    "EMPTY_MESSAGE",
     "LABEL_WIDTH",
     "MAX_HEIGHT_PX",
     "NOT_COMPUTABLE_COLOUR",

@@ -62,6 +62,27 @@ class PeriodDuties:
 
 
 @dataclass(frozen=True)
+class Missing:
+    """An escalation's line: a position of the superior's units with items still missing."""
+
+    position: str
+    holders: tuple[str, ...]  # who holds it now (none: nobody has registered yet)
+    codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class UnitProgress:
+    """A digest's line: how much of a unit's items are in."""
+
+    unit: str
+    done: int
+    total: int
+
+
+Line = str | Missing | UnitProgress  # a personal item is its code and name
+
+
+@dataclass(frozen=True)
 class Planned:
     """One message the plan would send."""
 
@@ -72,7 +93,7 @@ class Planned:
     kind: str
     position: str  # the recipient's position ("admin" for the admin role)
     person: Person | None  # None: nobody holds the position yet (needs an invite)
-    items: tuple[str, ...]
+    items: tuple[Line, ...]
     first_item: Item | None
     deadline: datetime
     stage: str
@@ -221,8 +242,11 @@ def _escalations(
         if superior is None:
             continue
         lines = tuple(
-            f"{d.position_name} ({', '.join(p.name for p in d.holders) or 'belum terdaftar'}): "
-            + ", ".join(i.code for i in d.pending)
+            Missing(
+                d.position_name,
+                tuple(p.name for p in d.holders),
+                tuple(i.code for i in d.pending),
+            )
             for d in duties
         )
         unregistered = tuple(d.position_name for d in duties if not d.holders)
@@ -258,10 +282,7 @@ def _digests(
         done_total[1] += duty.total
     if not any(done < total for done, total in units.values()):
         return []
-    lines = tuple(
-        f"{unit}: {done} dari {total} butir sudah dilaporkan"
-        for unit, (done, total) in sorted(units.items())
-    )
+    lines = tuple(UnitProgress(unit, done, total) for unit, (done, total) in sorted(units.items()))
     recipients = [(head_position, p) for p in head_holders] + [("admin", p) for p in admins]
     seen: set[int] = set()
     out = []

@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sicapai.handlers import texts
 from sicapai.handlers.port import Event, EventKind, Identity, Reply
 from sicapai.handlers.registrasi import AttemptLimiter
+from sicapai.handlers.texts import grafik
 from sicapai.models import inbox
 from sicapai.models.db import transaction
 from sicapai.models.types import utcnow
@@ -199,6 +200,6 @@ class Conversations:
         assert isinstance(chart, Chart)
         try:
             reply.photo = await self.charts.render(chart)
-        except EmptyChart as empty:
-            reply.text = str(empty)
+        except EmptyChart:
+            reply.text = grafik.NO_DATA
         reply.chart = None

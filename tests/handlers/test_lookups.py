@@ -115,6 +115,21 @@ async def test_empty_period_is_friendly_and_draws_nothing(kadis: Chat) -> None:
     assert "Belum ada data capaian untuk TW II 2025" in kadis.text
 
 
+async def test_a_chart_with_nothing_to_draw_says_so(
+    app: Conversations, office: Database
+) -> None:
+    """The bundled office without its realisations: a capaian chart is told, not drawn."""
+    kadis = Chat(app, 4999, "Kepala")
+    await kadis.register("Kepala Dinas")
+    await kadis.send("/grafik")
+    await kadis.press("Capaian")
+    for label in ("Seluruh kantor",):
+        if any(label in b.label for r in kadis.replies for row in r.buttons for b in row):
+            await kadis.press(label)
+    assert "Belum ada data untuk digambar pada periode ini." in kadis.text
+    assert all(r.photo is None for r in kadis.replies)
+
+
 @pytest.mark.parametrize(
     ("kind", "extra"),
     [

@@ -23,10 +23,10 @@ from hypothesis import strategies as st
 from matplotlib.text import Text
 from PIL import Image
 
+from sicapai.handlers.texts.grafik import NO_DATA
 from sicapai.reports.charts import (
     CRITERION_COLOURS,
     DPI,
-    EMPTY_MESSAGE,
     LABEL_WIDTH,
     MAX_HEIGHT_PX,
     NOT_COMPUTABLE_COLOUR,
@@ -344,7 +344,7 @@ EMPTY: dict[str, Chart] = {
 def test_nothing_to_draw_raises_empty_chart(case: str) -> None:
     with pytest.raises(EmptyChart) as caught:
         render_png(EMPTY[case])
-    assert str(caught.value) == EMPTY_MESSAGE == "Belum ada data untuk digambar pada periode ini."
+    assert NO_DATA == "Belum ada data untuk digambar pada periode ini."  # what the person reads
     assert isinstance(caught.value, ValueError)
 
 
@@ -429,7 +429,7 @@ class TestProcessRenderer:
     async def test_empty_chart_comes_back_from_the_worker(
         self, process_renderer: ChartRenderer
     ) -> None:
-        with pytest.raises(EmptyChart, match="Belum ada data"):
+        with pytest.raises(EmptyChart, match="nothing to draw"):
             await process_renderer.render(EMPTY["no capaian"])
         assert chart_key(EMPTY["no capaian"]) not in process_renderer._inflight
 

@@ -12,6 +12,7 @@ KINDS = [
     ("⚖️ Efisiensi (capaian vs serapan)", "k:efisiensi"),
 ]
 USE_BUTTONS = "Silakan gunakan tombol di atas, atau ketik /grafik untuk memulai lagi."
+NO_DATA = "Belum ada data untuk digambar pada periode ini."
 EFFICIENCY_TITLE = "Efisiensi: capaian kinerja dan serapan anggaran"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sicapai.handlers.texts import esc
 from sicapai.reports.dates import long_date, zone_label
 from sicapai.reports.periods import quarter_name
-from sicapai.reports.reminders import DIGEST, ESCALATION, Planned
+from sicapai.reports.reminders import DIGEST, ESCALATION, Line, Missing, Planned, UnitProgress
 
 MAX_ITEMS = 30
 BTN_REPORT = "📝 Lapor sekarang"
@@ -30,8 +30,18 @@ def deadline_words(planned: Planned) -> str:
     return f"<b>sudah lewat {-days} hari</b> ({when})"
 
 
-def _items(lines: tuple[str, ...]) -> list[str]:
-    shown = [f"• {esc(line)}" for line in lines[:MAX_ITEMS]]
+def line_text(line: Line) -> str:
+    """One item of a reminder, an escalation or a digest, as plain text."""
+    if isinstance(line, Missing):
+        who = ", ".join(line.holders) or "belum terdaftar"
+        return f"{line.position} ({who}): " + ", ".join(line.codes)
+    if isinstance(line, UnitProgress):
+        return f"{line.unit}: {line.done} dari {line.total} butir sudah dilaporkan"
+    return line
+
+
+def _items(lines: tuple[Line, ...]) -> list[str]:
+    shown = [f"• {esc(line_text(line))}" for line in lines[:MAX_ITEMS]]
     if len(lines) > MAX_ITEMS:
         shown.append(f"… dan {len(lines) - MAX_ITEMS} lainnya")
     return shown
