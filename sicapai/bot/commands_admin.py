@@ -21,7 +21,7 @@ from sicapai.models.performance import Indicator
 from sicapai.models.queries import get_period, resolve_organisation
 from sicapai.models.reachability import clear_mark, unreachable_chats
 from sicapai.models.review import lock, lock_report
-from sicapai.models.types import utcnow
+from sicapai.models.types import ident, utcnow
 from sicapai.reports.dates import local_datetime
 from sicapai.reports.numbers import Field, format_number, parse_number
 from sicapai.reports.periods import quarter_name
@@ -39,7 +39,7 @@ def cmd_kunci(args: argparse.Namespace, settings: Settings) -> int:
         with transaction(engine) as session:
             org = _org(session, args)
             period = get_period(
-                session=session, organisation_id=org.id or 0, year=args.tahun, quarter=args.triwulan
+                session=session, organisation_id=ident(org), year=args.tahun, quarter=args.triwulan
             )
             label = f"{quarter_name(args.triwulan)} {args.tahun}"
             if period is None:
@@ -69,7 +69,7 @@ def cmd_orang(args: argparse.Namespace, settings: Settings) -> int:
     try:
         with Session(engine) as session:
             org = _org(session, args)
-            rows = people(session=session, organisation_id=org.id or 0)
+            rows = people(session=session, organisation_id=ident(org))
     finally:
         engine.dispose()
     if not rows:
@@ -95,7 +95,7 @@ def cmd_nonaktifkan(args: argparse.Namespace, settings: Settings) -> int:
         with transaction(engine) as session:
             org = _org(session, args)
             person = session.get(Person, args.orang)
-            known = {r.id for r in people(session=session, organisation_id=org.id or 0)}
+            known = {r.id for r in people(session=session, organisation_id=ident(org))}
             if person is None or args.orang not in known:
                 raise UserError(
                     f"orang dengan nomor {args.orang} tidak ada (lihat `sicapai orang`)"
@@ -103,7 +103,7 @@ def cmd_nonaktifkan(args: argparse.Namespace, settings: Settings) -> int:
             try:
                 deactivate(
                     session=session,
-                    organisation_id=org.id or 0,
+                    organisation_id=ident(org),
                     person_id=args.orang,
                     by=None,
                     now=utcnow(),
@@ -126,7 +126,7 @@ def cmd_terblokir(args: argparse.Namespace, settings: Settings) -> int:
             if args.hapus is not None:
                 cleared = clear_mark(
                     session=session,
-                    organisation_id=org.id or 0,
+                    organisation_id=ident(org),
                     chat_id=args.hapus,
                     by=None,
                     now=utcnow(),
@@ -140,7 +140,7 @@ def cmd_terblokir(args: argparse.Namespace, settings: Settings) -> int:
                     "pengingat dan pemberitahuan dikirim lagi."
                 )
                 return 0
-            rows = unreachable_chats(session=session, organisation_id=org.id or 0)
+            rows = unreachable_chats(session=session, organisation_id=ident(org))
     finally:
         engine.dispose()
     if not rows:
@@ -159,13 +159,13 @@ def cmd_delegasi(args: argparse.Namespace, settings: Settings) -> int:
     try:
         with transaction(engine) as session:
             org = _org(session, args)
-            owner = _position(session, org.id or 0, args.jabatan)
-            helper = _position(session, org.id or 0, args.oleh)
+            owner = _position(session, ident(org), args.jabatan)
+            helper = _position(session, ident(org), args.oleh)
             made = delegate(
                 session=session,
-                organisation_id=org.id or 0,
-                position_id=owner.id or 0,
-                delegate_id=helper.id or 0,
+                organisation_id=ident(org),
+                position_id=ident(owner),
+                delegate_id=ident(helper),
                 by=None,
                 now=utcnow(),
             )

@@ -22,7 +22,7 @@ from sicapai.models.queries import (
 )
 from sicapai.models.scopes import ALL, Scope, unit_scope
 from sicapai.models.summaries import budget_figures, efficiency_rows, summarise
-from sicapai.models.types import utcnow
+from sicapai.models.types import ident, utcnow
 from sicapai.reports import chart_data
 from sicapai.reports.chart_specs import Chart, EmptyChart
 from sicapai.reports.dates import local_datetime
@@ -139,10 +139,10 @@ def _chart(session: Session, org: Organisation, scope: Scope, args: argparse.Nam
     ).first()
     if indicator is None or indicator.id is None:
         raise UserError(f"indikator {args.indikator!r} tidak ada di PK {year}")
-    spec = indicator_specs(session=session, organisation_id=org.id or 0, year=year)[indicator.id]
+    spec = indicator_specs(session=session, organisation_id=ident(org), year=year)[indicator.id]
     by_quarter = {}
     for q in range(1, quarter + 1):
-        period = get_period(session=session, organisation_id=org.id or 0, year=year, quarter=q)
+        period = get_period(session=session, organisation_id=ident(org), year=year, quarter=q)
         if period and period.id:
             by_quarter[q] = current_reports(session=session, period_id=period.id).get(indicator.id)
     past = [

@@ -29,7 +29,7 @@ from sicapai.models.organisation import ChatIdentity, Organisation, Person
 from sicapai.models.queries import organisations
 from sicapai.models.reachability import reachable_chats
 from sicapai.models.reminders import claim, plan_for
-from sicapai.models.types import utcnow
+from sicapai.models.types import ident, utcnow
 from sicapai.reports.calendar import CalendarConfig
 from sicapai.reports.reminders import PERSONAL, Planned
 from sicapai.runtime.delivery import Delivery, Sender
@@ -181,7 +181,7 @@ class ReminderService:
             if item.kind == PERSONAL and _in_flow(session, item.person.id, now):
                 deferred += 1
                 continue
-            due.append(Due(item, identity, chat.id or 0, retry_of))
+            due.append(Due(item, identity, ident(chat), retry_of))
         return due, deferred
 
     # --- delivering ----------------------------------------------------------------------

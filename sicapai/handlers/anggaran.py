@@ -25,6 +25,7 @@ from sicapai.models.reporting import (
     reporting_year,
     save_budget,
 )
+from sicapai.models.types import ident
 from sicapai.reports.capaian import absorption
 from sicapai.reports.dates import local_datetime
 from sicapai.reports.numbers import Field, format_percent, format_rupiah, parse_number
@@ -291,7 +292,7 @@ def save(turn: Turn) -> None:
         other
         for other in _lines(turn, period.year)
         if other.id != line.id
-        and current_budget(session=turn.session, line_id=other.id or 0, period_id=period.id or 0)
+        and current_budget(session=turn.session, line_id=ident(other), period_id=ident(period))
         is None
     ]
     if not pending:

@@ -19,6 +19,7 @@ from sicapai.handlers.turn import Turn
 from sicapai.models.performance import Indicator, PastRealisation
 from sicapai.models.queries import current_reports, get_period, indicator_specs
 from sicapai.models.summaries import budget_figures, efficiency_rows, summarise
+from sicapai.models.types import ident
 from sicapai.reports import chart_data
 from sicapai.reports.chart_specs import Chart
 
@@ -75,7 +76,7 @@ def _indicators(turn: Turn) -> list[Indicator]:
         turn.session.exec(
             select(Indicator)
             .where(
-                col(Indicator.owner_position_id).in_(scope.position_ids or {0}),
+                col(Indicator.owner_position_id).in_(scope.position_ids),
                 Indicator.year == year,
             )
             .order_by(col(Indicator.code))
@@ -102,13 +103,13 @@ def trend_chart(turn: Turn, indicator_id: int) -> None:
     if indicator is None or org is None or year is None:
         turn.say(STALE_MENU)
         return
-    spec = indicator_specs(session=turn.session, organisation_id=org.id or 0, year=year)[
+    spec = indicator_specs(session=turn.session, organisation_id=ident(org), year=year)[
         indicator_id
     ]
     by_quarter = {}
     for quarter in (1, 2, 3, 4):
         period = get_period(
-            session=turn.session, organisation_id=org.id or 0, year=year, quarter=quarter
+            session=turn.session, organisation_id=ident(org), year=year, quarter=quarter
         )
         if period and period.id:
             by_quarter[quarter] = current_reports(session=turn.session, period_id=period.id).get(

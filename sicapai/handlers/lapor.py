@@ -35,6 +35,7 @@ from sicapai.models.reporting import (
 )
 from sicapai.models.review import admins, request_change, reviewers_of
 from sicapai.models.seeding import ensure_periods
+from sicapai.models.types import ident
 from sicapai.reports.capaian import achievement, criterion, is_due, quarter_target
 from sicapai.reports.capaian import realisation as compute_realisation
 from sicapai.reports.dates import local_datetime
@@ -231,7 +232,7 @@ def choose_indicator(turn: Turn, indicator_id: int) -> None:
     )
     status = _status(turn, indicator, period)
     submission = submission_of(
-        session=turn.session, indicator_id=indicator_id, period_id=period.id or 0
+        session=turn.session, indicator_id=indicator_id, period_id=ident(period)
     )
     if status == Status.RETURNED and submission is not None and submission.review_note:
         turn.say(t.returned_note(submission.review_note))
@@ -422,7 +423,7 @@ def _lower_than_before(turn: Turn, indicator: Indicator, period: Period) -> str 
     before = previous_period(session=turn.session, period=period)
     if before is None:
         return None
-    prev = revision_for(session=turn.session, indicator_id=indicator.id or 0, period=before)
+    prev = revision_for(session=turn.session, indicator_id=ident(indicator), period=before)
     if prev is None:
         return None
     numerator, denominator, value = _figures(turn)
@@ -585,7 +586,7 @@ def _comparison(turn: Turn, indicator: Indicator, period: Period, result: Comput
     before = previous_period(session=turn.session, period=period)
     if before is None or result.realisation is None:
         return None
-    prev = revision_for(session=turn.session, indicator_id=indicator.id or 0, period=before)
+    prev = revision_for(session=turn.session, indicator_id=ident(indicator), period=before)
     if prev is None or prev.realisation is None:
         return None
     points = indicator.kind == Kind.RATIO or indicator.unit_label.lower() == "persen"
@@ -685,7 +686,7 @@ def _still_true(turn: Turn, indicator: Indicator, period: Period) -> bool:
     if period.locked and not turn.data.get("locked"):
         _locked_meanwhile(turn, period)
         return False
-    current = revision_for(session=turn.session, indicator_id=indicator.id or 0, period=period)
+    current = revision_for(session=turn.session, indicator_id=ident(indicator), period=period)
     seen = int(turn.data.get("seen_revision") or 0)
     if (current.number if current else 0) != seen:
         who = turn.session.get(Person, current.person_id) if current and current.person_id else None
@@ -694,7 +695,7 @@ def _still_true(turn: Turn, indicator: Indicator, period: Period) -> bool:
                 indicator.code, who.name if who else None, current.number if current else 0
             )
         )
-        choose_indicator(turn, indicator.id or 0)
+        choose_indicator(turn, ident(indicator))
         return False
     return True
 
@@ -707,7 +708,7 @@ def on_conflict(turn: Turn, conflict: Conflict) -> None:
         return
     if _still_true(turn, indicator, period):  # the race is over by now: show it fresh
         turn.say(texts.CHANGED_MEANWHILE)
-        choose_indicator(turn, indicator.id or 0)
+        choose_indicator(turn, ident(indicator))
 
 
 def notify_reviewers(turn: Turn, indicator: Indicator, period: Period, figures: str) -> None:
@@ -742,7 +743,8 @@ def request_locked_change(
     )
     turn.clear()
     turn.say(t.CHANGE_REQUESTED)
-    for admin in admins(session=turn.session, organisation_id=org.id if org and org.id else 0):
+    assert org is not None, "a person who reports works for an office"
+    for admin in admins(session=turn.session, organisation_id=ident(org)):
         if admin.id is not None:
             turn.notify(
                 admin.id,
@@ -751,7 +753,7 @@ def request_locked_change(
                     t.period_label(period.year, period.quarter),
                     turn.person.name if turn.person else "",
                     figures.reason or "",
-                    request.id or 0,
+                    ident(request),
                 ),
             )
 

@@ -43,7 +43,7 @@ def default_quarter_for(turn: Turn, scope: Scope, year_: int) -> int:
     ids = set(
         turn.session.exec(
             select(Indicator.id).where(
-                col(Indicator.owner_position_id).in_(scope.position_ids or {0}),
+                col(Indicator.owner_position_id).in_(scope.position_ids),
                 Indicator.year == year_,
             )
         ).all()

@@ -24,6 +24,7 @@ from sicapai.models.review import (
     send_back,
     waiting_for,
 )
+from sicapai.models.types import ident
 from sicapai.reports.numbers import format_percent
 
 CODE = "vf"
@@ -34,18 +35,22 @@ def accepts_file(step: str | None) -> bool:
     return False
 
 
-def _org_id(turn: Turn) -> int:
+def _org_id(turn: Turn) -> int | None:
+    """The person's office; None for someone who holds nothing any more and is no admin."""
     org = turn.organisation
-    return org.id if org and org.id else 0
+    return ident(org) if org is not None else None
 
 
 def start(turn: Turn, args: str = "") -> None:
-    items = waiting_for(
-        session=turn.session, person_id=turn.person_id, organisation_id=_org_id(turn)
-    )
+    org_id = _org_id(turn)
+    if org_id is None:
+        turn.clear()
+        turn.say(t.NOTHING)
+        return
+    items = waiting_for(session=turn.session, person_id=turn.person_id, organisation_id=org_id)
     changes = (
-        pending_changes(session=turn.session, organisation_id=_org_id(turn))
-        if is_admin(session=turn.session, person_id=turn.person_id, organisation_id=_org_id(turn))
+        pending_changes(session=turn.session, organisation_id=org_id)
+        if is_admin(session=turn.session, person_id=turn.person_id, organisation_id=org_id)
         else []
     )
     if not items and not changes:
@@ -62,8 +67,8 @@ def start(turn: Turn, args: str = "") -> None:
         buttons.append([(f"{item.indicator.code} {period}", f"v:{item.submission.id}")])
     for change in changes[:10]:
         indicator = turn.session.get(Indicator, change.indicator_id)
-        lines.append(t.change_line(change.id or 0, indicator.code if indicator else ""))
-        buttons.append([(t.change_button(change.id or 0), f"c:{change.id}")])
+        lines.append(t.change_line(ident(change), indicator.code if indicator else ""))
+        buttons.append([(t.change_button(ident(change)), f"c:{change.id}")])
     turn.say(t.listing(lines), buttons)
 
 
@@ -184,8 +189,11 @@ def decide(turn: Turn, approve_it: bool, note: str | None = None) -> None:
 
 def show_change(turn: Turn, change_id: int) -> None:
     change = turn.session.get(ChangeRequest, change_id)
-    if change is None or not is_admin(
-        session=turn.session, person_id=turn.person_id, organisation_id=_org_id(turn)
+    org_id = _org_id(turn)
+    if (
+        change is None
+        or org_id is None
+        or not is_admin(session=turn.session, person_id=turn.person_id, organisation_id=org_id)
     ):
         turn.say(t.NOT_YOURS)
         return
@@ -196,7 +204,7 @@ def show_change(turn: Turn, change_id: int) -> None:
     period = turn.session.get(Period, change.period_id)
     requester = turn.session.get(Person, change.person_id)
     assert indicator is not None and period is not None
-    old = revision_for(session=turn.session, indicator_id=indicator.id or 0, period=period)
+    old = revision_for(session=turn.session, indicator_id=ident(indicator), period=period)
     payload = change.payload
     turn.set_step("perubahan", change_id=change_id, revision=old.number if old else 0)
     turn.say(
@@ -218,12 +226,12 @@ def show_change(turn: Turn, change_id: int) -> None:
 
 def decide_on_change(turn: Turn, approve_it: bool) -> None:
     change = turn.session.get(ChangeRequest, turn.data.get("change_id"))
+    org_id = _org_id(turn)
     if (
         change is None
         or change.status != "menunggu"
-        or not is_admin(
-            session=turn.session, person_id=turn.person_id, organisation_id=_org_id(turn)
-        )
+        or org_id is None
+        or not is_admin(session=turn.session, person_id=turn.person_id, organisation_id=org_id)
     ):
         turn.say(t.ALREADY_DECIDED)
         return
@@ -238,7 +246,7 @@ def decide_on_change(turn: Turn, approve_it: bool) -> None:
     indicator = turn.session.get(Indicator, change.indicator_id)
     period = turn.session.get(Period, change.period_id)
     assert indicator is not None and period is not None
-    turn.say(t.change_decided(change.id or 0, approve_it))
+    turn.say(t.change_decided(ident(change), approve_it))
     turn.notify(
         change.person_id,
         t.to_requester(indicator.code, lt.period_label(period.year, period.quarter), approve_it),
@@ -276,7 +284,7 @@ def on_conflict(turn: Turn, conflict: Conflict) -> None:
             )
         )
         if submission is not None and submission.status == Status.SENT:
-            show_submission(turn, submission.id or 0)
+            show_submission(turn, ident(submission))
             return
     start(turn)
 

@@ -44,7 +44,7 @@ def people(*, session: Session, organisation_id: int) -> list[PersonRow]:
     }
     person_ids = set(
         session.exec(
-            select(Holding.person_id).where(col(Holding.position_id).in_(position_ids or {0}))
+            select(Holding.person_id).where(col(Holding.position_id).in_(position_ids))
         ).all()
     )
     person_ids |= set(
@@ -55,14 +55,14 @@ def people(*, session: Session, organisation_id: int) -> list[PersonRow]:
     unreachable = set(
         session.exec(
             select(ChatIdentity.person_id).where(
-                col(ChatIdentity.person_id).in_(person_ids or {0}),
+                col(ChatIdentity.person_id).in_(person_ids),
                 col(ChatIdentity.unreachable_at).is_not(None),
             )
         ).all()
     )
     rows = []
     for person in session.exec(
-        select(Person).where(col(Person.id).in_(person_ids or {0})).order_by(col(Person.id))
+        select(Person).where(col(Person.id).in_(person_ids)).order_by(col(Person.id))
     ):
         assert person.id is not None
         rows.append(

@@ -19,6 +19,7 @@ from sicapai.models.organisation import AdminGrant, Organisation, Person, Positi
 from sicapai.models.people import holders
 from sicapai.models.performance import PENDING_STATUSES, Indicator, Period, Submission
 from sicapai.models.seeding import ensure_periods
+from sicapai.models.types import ident
 from sicapai.reports import reminders as planner
 from sicapai.reports.calendar import CalendarConfig, working_days_after
 from sicapai.reports.capaian import is_due
@@ -93,7 +94,7 @@ def period_duties(
         pending = [
             planner.Item(f"i:{i.id}", i.code, i.name)
             for i in due
-            if statuses.get(i.id or 0, "belum") in PENDING_STATUSES
+            if statuses.get(ident(i), "belum") in PENDING_STATUSES
         ]
         own_lines = [line for line in lines if line.owner_position_id == position.id]
         pending += [

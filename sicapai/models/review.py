@@ -36,6 +36,7 @@ from sicapai.models.performance import (
     Submission,
 )
 from sicapai.models.reporting import NewRevision, save_revision
+from sicapai.models.types import ident
 from sicapai.reports.capaian import is_due
 
 
@@ -237,7 +238,7 @@ def lock_report(*, session: Session, period: Period) -> LockReport:
     ):
         if not is_due(indicator.frequency, period.quarter):
             continue
-        status = statuses.get(indicator.id or 0, Status.NOT_YET)
+        status = statuses.get(ident(indicator), Status.NOT_YET)
         if status in (Status.NOT_YET, Status.DRAFT, Status.RETURNED):
             missing.append(f"{indicator.code} ({status})")
         elif status == Status.SENT:

@@ -26,6 +26,7 @@ from sicapai.models.queries import (
     indicator_specs,
 )
 from sicapai.models.scopes import Scope
+from sicapai.models.types import ident
 from sicapai.reports.capaian import absorption, achievement, is_due
 from sicapai.reports.summary import IndicatorResult, evaluate, sort_by_code
 
@@ -68,7 +69,7 @@ def latest_quarter_with_data(
         .where(
             Period.organisation_id == organisation.id,
             Period.year == year,
-            col(Submission.indicator_id).in_(indicator_ids or {0}),
+            col(Submission.indicator_id).in_(indicator_ids),
             Submission.current_revision > 0,
         )
     ).all()
@@ -122,10 +123,10 @@ def _comparisons(
     }
     # last year's same quarter, when last year's PK and reports are in the database too
     last_specs = indicator_specs(
-        session=session, organisation_id=organisation.id or 0, year=year - 1
+        session=session, organisation_id=ident(organisation), year=year - 1
     )
     last_period = get_period(
-        session=session, organisation_id=organisation.id or 0, year=year - 1, quarter=quarter
+        session=session, organisation_id=ident(organisation), year=year - 1, quarter=quarter
     )
     last_reports = (
         current_reports(session=session, period_id=last_period.id)
@@ -198,9 +199,7 @@ def reporting_status(
     )
     rows = []
     positions = session.exec(
-        select(Position)
-        .where(col(Position.id).in_(scope.position_ids or {0}))
-        .order_by(col(Position.id))
+        select(Position).where(col(Position.id).in_(scope.position_ids)).order_by(col(Position.id))
     ).all()
     for position in positions:
         indicators = session.exec(
@@ -209,7 +208,7 @@ def reporting_status(
             .order_by(col(Indicator.code))
         ).all()
         items = [
-            (i.code, statuses.get(i.id or 0, "belum"))
+            (i.code, statuses.get(ident(i), "belum"))
             for i in indicators
             if is_due(i.frequency, quarter)
         ]
@@ -229,7 +228,7 @@ def reporting_status(
             )
         if not items:
             continue
-        people = [p.name for p in holders(session=session, position_id=position.id or 0)]
+        people = [p.name for p in holders(session=session, position_id=ident(position))]
         rows.append(StatusRow(position.name, people, items))
     return rows
 

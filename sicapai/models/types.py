@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import DateTime, Numeric, String
 from sqlalchemy.engine import Dialect
@@ -67,3 +67,15 @@ class UtcDateTime(TypeDecorator[datetime]):
 def utcnow() -> datetime:
     """Now, aware, in UTC: the default for every timestamp column."""
     return datetime.now(UTC)
+
+
+class HasId(Protocol):
+    id: int | None
+
+
+def ident(row: HasId) -> int:
+    """The id of a row that has been stored. Asking for the id of a row never flushed is a bug,
+    and must fail loudly rather than quietly query row 0."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id yet (not flushed)")
+    return row.id
