@@ -1,8 +1,8 @@
 """Benchmark: what does `sicapai impor` cost at the limits, and what did a 300,000-row sheet
 cost before them?
 
-`open_workbook` now counts what a workbook unpacks to before openpyxl reads it
-(`sicapai/models/workbook_limits.py`): at most 10,000 rows and 200 columns per sheet, 50 MB
+`open_workbook` counts what a workbook unpacks to before openpyxl reads it
+(`sicapai/excel/limits.py`): at most 10,000 rows and 200 columns per sheet, 50 MB
 unpacked, 300,000 cells and 300,000 shared strings in all, 50,000 other XML elements. This
 runs the real command (`python -m sicapai.bot.cli impor FILE`) in a child process against a
 throw-away SQLite database holding the bundled office, and reads the child's peak resident
@@ -11,8 +11,8 @@ memory (VmHWM, read by the child as it exits) and wall time, for:
 1. the bundled template as `sicapai templat` writes it: the everyday import;
 2. the template at the row limit: 9,999 indicator rows under the header, 26 columns (260,000
    cells, the largest table a real template carries), every row valid, so everything loads;
-3. the same rows with every cell wrong: 26 problems a row, all reported (validation at its
-   worst, and the largest report a person can get);
+3. the same rows with every cell wrong: 26 problems a row, all counted and the first 200
+   reported (validation at its worst, and the largest report a person can get);
 4. a budget-realisation workbook at the row limit (3 columns, every row a problem);
 5. every budget at once: an "Indikator" sheet of 10,000 rows x 30 columns of distinct
    shared strings (300,000 cells and strings), 49,000 styles, about 50 MB unpacked: the most
@@ -47,21 +47,16 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from bench.common import machine, markdown_table
+from sicapai.excel.columns import INDICATOR_COLUMNS, INDICATOR_SHEET, REALISATION_SHEET
+from sicapai.excel.limits import BeyondLimits, check_workbook
+from sicapai.excel.template_writer import build_realisation_template, build_template
+from sicapai.excel.workbook import MAX_UNPACKED_BYTES, WORKBOOK_LIMITS
+from sicapai.excel.writer import CellKind, to_bytes
+from sicapai.handlers.texts.excel import beyond
 from sicapai.models.db import make_engine, transaction
-from sicapai.models.excel_io import (
-    INDICATOR_COLUMNS,
-    INDICATOR_SHEET,
-    MAX_UNPACKED_BYTES,
-    REALISATION_SHEET,
-    WORKBOOK_LIMITS,
-    build_realisation_template,
-    build_template,
-)
 from sicapai.models.migrate import upgrade
 from sicapai.models.queries import resolve_organisation
 from sicapai.models.seeding import MASTER_FILE, bundled_path, load_master
-from sicapai.models.workbook_limits import BeyondLimits, check_workbook
-from sicapai.reports.xlsx import CellKind, to_bytes
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -86,8 +81,8 @@ atexit.register(peak)
 if cap:
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 if not checked:
-    import sicapai.models.excel_io as excel_io
-    excel_io.check_workbook = lambda data, limits: None
+    import sicapai.excel.workbook as workbook
+    workbook.check_workbook = lambda data, limits: None
 from sicapai.bot.cli import main
 sys.exit(main(sys.argv[4:]))
 """
@@ -365,7 +360,7 @@ def time_check(data: bytes) -> tuple[float, str]:
         check_workbook(data, WORKBOOK_LIMITS)
         verdict = "accepted"
     except BeyondLimits as exc:
-        verdict = f"refused: {exc}"
+        verdict = f"refused: {beyond(exc)}"
     return time.perf_counter() - began, verdict
 
 

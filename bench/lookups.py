@@ -46,9 +46,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, select
 
 from bench.common import machine, markdown_table, ms, temporary_database
+from sicapai.excel.export import build_export
+from sicapai.excel.export_data import gather_export
+from sicapai.excel.writer import to_bytes
 from sicapai.models.budget import BudgetLine, BudgetRealisation, SpendingType
 from sicapai.models.db import transaction
-from sicapai.models.excel_io import gather_export
 from sicapai.models.organisation import Organisation, Position, Unit
 from sicapai.models.performance import (
     Goal,
@@ -67,9 +69,7 @@ from sicapai.models.queries import organisations, spec_of
 from sicapai.models.seeding import MASTER_FILE, bundled_path, load_master
 from sicapai.models.summaries import Comparison, summarise
 from sicapai.reports.capaian import Figures, achievement, is_due, quarter_target, realisation
-from sicapai.reports.export import build_export
 from sicapai.reports.summary import IndicatorResult, Reported, evaluate
-from sicapai.reports.xlsx import to_bytes
 
 YEARS = (2021, 2022, 2023, 2024, 2025)
 YEAR, QUARTER = 2025, 4  # the period everything reads

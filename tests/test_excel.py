@@ -16,17 +16,17 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlmodel import Session, SQLModel, col, select
 
+from sicapai.excel.cells import cell_number
+from sicapai.excel.export import SHEETS, build_export
+from sicapai.excel.export_data import gather_export
+from sicapai.excel.importer import import_workbook
+from sicapai.excel.problems import Issue, Problem, Problems, Reason
+from sicapai.excel.template_writer import build_realisation_template, build_template
+from sicapai.excel.workbook import WorkbookError
+from sicapai.excel.writer import to_bytes
+from sicapai.handlers.texts import excel as texts
 from sicapai.models.budget import BudgetLine, BudgetRealisation, SpendingType
 from sicapai.models.db import transaction
-from sicapai.models.excel_io import (
-    Problem,
-    WorkbookError,
-    build_realisation_template,
-    build_template,
-    cell_number,
-    gather_export,
-    import_workbook,
-)
 from sicapai.models.organisation import Holding, Organisation, Person, Position, Unit
 from sicapai.models.people import bind_holding
 from sicapai.models.performance import (
@@ -42,9 +42,7 @@ from sicapai.models.performance import (
 )
 from sicapai.models.queries import get_period, resolve_organisation, years_with_pk
 from sicapai.models.seeding import MASTER_FILE, bundled_path, load_master
-from sicapai.reports.export import SHEETS, build_export
 from sicapai.reports.numbers import Field
-from sicapai.reports.xlsx import to_bytes
 from tests.cli_helpers import run_cli
 from tests.conftest import Database
 
@@ -208,7 +206,9 @@ def test_cell_numbers(value: Any, fmt: str, kind: Field, expected: Decimal) -> N
 
 @pytest.mark.parametrize("value", ["1,762", "abc", "#DIV/0!", True])
 def test_cell_numbers_refused_with_a_reason(value: Any) -> None:
-    reason = cell_number(value)
+    refused = cell_number(value)
+    assert isinstance(refused, Reason)
+    reason = texts.reason(refused)
     assert isinstance(reason, str) and reason
 
 
@@ -317,7 +317,7 @@ def test_bad_rows_load_nothing_and_every_bad_cell_is_named(
         "Anggaran!E5 (pagu): tidak boleh negatif",
         "Anggaran!D10 (induk): mata anggaran 7.7 tidak ada",
     ]
-    assert [str(p) for p in report.problems] == expected
+    assert [texts.problem(p) for p in report.problems] == expected
     assert all(isinstance(p, Problem) and p.sheet and p.row and p.column for p in report.problems)
     assert (report.problems[1].sheet, report.problems[1].row, report.problems[1].column) == (
         "Indikator",
@@ -348,7 +348,7 @@ def test_missing_column_and_wrong_office(seeded: Database, tmp_path: Path) -> No
     with seeded.session() as session:
         org = resolve_organisation(session=session)
     report = _import(seeded, path, organisation=org)
-    assert [str(p) for p in report.problems] == [
+    assert [texts.problem(p) for p in report.problems] == [
         "Organisasi!B2 (kode organisasi): berkas ini untuk organisasi dinas-lain, "
         "bukan disnakertrans-banjar",
         "Indikator baris 1: kolom “satuan” tidak ada",
@@ -572,7 +572,7 @@ def test_bad_budget_realisation_loads_nothing(seeded: Database) -> None:
         ]
     )
     report = _import(seeded, to_bytes(workbook), filename="salah.xlsx")
-    assert [str(p) for p in report.problems] == [
+    assert [texts.problem(p) for p in report.problems] == [
         "Realisasi Anggaran!A6 (kode): mata anggaran 9.9.9 tidak ada di tahun 2025",
         "Realisasi Anggaran!C7 (realisasi): “abc” bukan angka. Contoh penulisan: 1.762 atau 29,71.",
         "Realisasi Anggaran!A8 (kode): kode 1.1.1 sudah dipakai di baris 5",
@@ -587,6 +587,84 @@ def test_bad_budget_realisation_loads_nothing(seeded: Database) -> None:
         assert not session.exec(
             select(BudgetRealisation).where(BudgetRealisation.period_id == period.id)
         ).all()
+
+
+# --- a file full of errors: the first 200 problems, and how many in all --------------------
+
+
+def _full_of_errors(lines: int) -> Workbook:
+    """A realisation workbook whose every line names an unknown budget line and holds no
+    number: two problems a line, found amount first, then code."""
+    return _realisation_workbook([(f"9.{n}", None, "abc") for n in range(lines)])
+
+
+def test_problems_kept_are_the_first_in_reading_order() -> None:
+    problems = Problems(keep=3)
+    found = [
+        ("Anggaran", 2, "A"),
+        ("Indikator", 9, "B"),
+        ("Indikator", 3, "J"),
+        ("Unit", 4, "A"),
+        ("Indikator", 3, "C"),
+        ("Indikator", 3, "C"),  # the same cell again: after the first, as found
+    ]
+    for n, (sheet, row, column) in enumerate(found):
+        problems.add(Problem(sheet, row, column, Reason(Issue.EMPTY, value=str(n))))
+    assert problems.total == 6
+    assert [(p.sheet, p.cell, p.reason.value) for p in problems.first()] == [
+        ("Unit", "A4", "3"),
+        ("Indikator", "C3", "4"),
+        ("Indikator", "C3", "5"),
+    ]
+
+
+def test_a_file_full_of_errors_reports_the_first_200_and_counts_the_rest(
+    seeded: Database, tmp_path: Path
+) -> None:
+    path = _save(_full_of_errors(600), tmp_path / "banyak.xlsx")
+    report = _import(seeded, path)
+    assert (report.ok, report.problem_count, len(report.problems), report.more) == (
+        False,
+        1200,
+        200,
+        1000,
+    )
+    # in reading order (row, then column), not the order found (the amount is read first)
+    assert [p.cell for p in report.problems[:4]] == ["A5", "C5", "A6", "C6"]
+    assert report.problems[-1].cell == "C104"
+    headline = (
+        "Berkas banyak.xlsx tidak dimuat: 1.200 masalah (tidak ada data yang diubah). "
+        "Berikut 200 masalah yang pertama."
+    )
+    assert texts.headline(report) == headline
+    assert texts.more_problems(report) == "… dan 1.000 masalah lain"
+
+    result = run_cli("impor", str(path), database_url=seeded.url)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 + 200 + 1
+    assert lines[0] == f"sicapai: {headline}"
+    assert lines[1:3] == [
+        "- Realisasi Anggaran!A5 (kode): mata anggaran 9.0 tidak ada di tahun 2025",
+        "- Realisasi Anggaran!C5 (realisasi): “abc” bukan angka. "
+        "Contoh penulisan: 1.762 atau 29,71.",
+    ]
+    assert all(line.startswith("- Realisasi Anggaran!") for line in lines[1:201])
+    assert lines[200] == "- Realisasi Anggaran!C104 (realisasi): “abc” bukan angka. " + (
+        "Contoh penulisan: 1.762 atau 29,71."
+    )
+    assert lines[201] == "… dan 1.000 masalah lain"
+    with seeded.session() as session:
+        assert "9.0" not in _realisations(session, 2)
+
+
+def test_a_report_with_every_problem_shown_says_no_more(seeded: Database) -> None:
+    report = _import(seeded, to_bytes(_full_of_errors(100)), filename="pas.xlsx")
+    assert (report.problem_count, len(report.problems), report.more) == (200, 200, 0)
+    assert texts.headline(report) == (
+        "Berkas pas.xlsx tidak dimuat: 200 masalah (tidak ada data yang diubah)."
+    )
+    assert texts.more_problems(report) == ""
 
 
 # --- unreadable files ----------------------------------------------------------------------

@@ -13,17 +13,21 @@ import re
 import tracemalloc
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import Workbook
 from openpyxl import load_workbook as real_load_workbook
 from openpyxl.utils import get_column_letter
 from sqlmodel import func, select
 
-import sicapai.models.excel_io as excel_io
+import sicapai.excel.workbook as excel_workbook
+from sicapai.excel.importer import import_workbook
+from sicapai.excel.workbook import Failure, WorkbookError, open_workbook
+from sicapai.handlers.texts import excel as texts
 from sicapai.models.db import transaction
-from sicapai.models.excel_io import WorkbookError, import_workbook, open_workbook
 from sicapai.models.performance import Indicator
 from sicapai.runtime.conversations import Conversations
 from tests.chat import Chat, invite
@@ -233,8 +237,17 @@ def _assert_not_loaded(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
         calls.append(args)
         return real_load_workbook(*args, **kwargs)
 
-    monkeypatch.setattr(excel_io, "load_workbook", spy)
+    monkeypatch.setattr(excel_workbook, "load_workbook", spy)
     return calls
+
+
+@contextmanager
+def refused_saying(pattern: str) -> Iterator[None]:
+    """A WorkbookError whose message, as SiCapai words it, matches `pattern` (re.search)."""
+    with pytest.raises(WorkbookError) as refused:
+        yield
+    message = texts.workbook_error(refused.value)
+    assert re.search(pattern, message), message
 
 
 def _indicators(db: Database) -> int:
@@ -275,6 +288,77 @@ async def test_chat_impor_answers_with_the_limit_and_loads_nothing(
 
 
 @pytest.mark.parametrize("key", list(OVERSIZED))
+async def test_chat_impor_of_an_oversized_file_does_not_call_it_no_excel(
+    app: Conversations, key: str
+) -> None:
+    admin = Chat(app, 24, "Admin")
+    await admin.send(f"/start {invite(app, None, admin=True)}")
+    await admin.send("/impor")
+    await admin.send_file(file(key), "pk-2026.xlsx", XLSX)
+    assert f"berkas pk-2026.xlsx tidak dimuat: {OVERSIZED[key][1]}" in admin.text, admin.text
+    assert "bukan berkas Excel" not in admin.text
+    assert "Tidak ada data yang diubah" in admin.text
+    # still waiting for a workbook: a file that is not one is still called that
+    await admin.send_file(b"kode;realisasi\n1.1.1;5000\n", "data.xlsx", XLSX)
+    assert "berkas data.xlsx bukan berkas Excel .xlsx" in admin.text, admin.text
+
+
+@pytest.mark.parametrize(
+    ("failure", "says"),
+    [
+        (Failure.UNREADABLE, "kirim ulang"),
+        (Failure.TOO_BIG, "terlalu besar (lebih dari 20 MB)"),
+        (Failure.BEYOND_LIMITS, "melebihi batas"),
+        (Failure.NOT_XLSX, "bukan berkas Excel .xlsx"),
+        (Failure.DAMAGED, "rusak atau bukan berkas Excel .xlsx yang sah"),
+        (Failure.BOTH_SHEETS, "dalam berkas terpisah"),
+        (Failure.NO_KNOWN_SHEET, "sicapai templat"),
+    ],
+)
+def test_each_refusal_gets_its_own_advice_in_chat(failure: Failure, says: str) -> None:
+    text = texts.refusal(WorkbookError(failure, "data.xlsx", detail="BadZipFile"))
+    assert text.startswith("Mohon maaf, berkas data.xlsx ") and says in text, text
+    assert text.count("\n\n") == 1  # the reason, then what to do
+    says_no_excel = "bukan berkas Excel" in text
+    assert says_no_excel == (failure in (Failure.NOT_XLSX, Failure.DAMAGED)), text
+
+
+def _full_of_errors(lines: int) -> bytes:
+    """A realisation workbook whose every line is wrong twice (an unknown code, no number)."""
+    workbook = Workbook()
+    ws = workbook.active
+    assert ws is not None
+    ws.title = "Realisasi Anggaran"
+    ws.append(["Tahun", 2025])
+    ws.append(["Triwulan", 2])
+    ws.append([])
+    ws.append(["Kode", "Nama", "Realisasi"])
+    for n in range(lines):
+        ws.append([f"9.{n}", None, "abc"])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+async def test_chat_impor_of_a_file_full_of_errors_shows_200_and_counts_the_rest(
+    app: Conversations,
+) -> None:
+    admin = Chat(app, 24, "Admin")
+    await admin.send(f"/start {invite(app, None, admin=True)}")
+    await admin.send("/impor")
+    await admin.send_file(_full_of_errors(600), "realisasi.xlsx", XLSX)
+    text = admin.text
+    assert "Berkas realisasi.xlsx tidak dimuat: 1.200 masalah" in text, text[:500]
+    assert "Berikut 200 masalah yang pertama." in text
+    assert text.count("• Realisasi Anggaran!") == 200
+    assert "• Realisasi Anggaran!C104 (realisasi)" in text
+    assert "Realisasi Anggaran!A105" not in text
+    assert "… dan 1.000 masalah lain" in text
+    assert text.index("Realisasi Anggaran!C104") < text.index("… dan 1.000 masalah lain")
+    assert "✅" not in text and "Tidak ada data yang dimuat" in text
+
+
+@pytest.mark.parametrize("key", list(OVERSIZED))
 def test_refused_before_openpyxl_reads_anything(
     office: Database, monkeypatch: pytest.MonkeyPatch, key: str
 ) -> None:
@@ -289,7 +373,9 @@ def test_refused_before_openpyxl_reads_anything(
             person_id=None,
             filename="data.xlsx",
         )
-    assert str(refused.value) == f"berkas data.xlsx tidak dimuat: {OVERSIZED[key][1]}"
+    assert texts.workbook_error(refused.value) == (
+        f"berkas data.xlsx tidak dimuat: {OVERSIZED[key][1]}"
+    )
     assert calls == []
 
 
@@ -298,7 +384,7 @@ def test_a_zip_bomb_is_never_held_in_memory() -> None:
     assert len(data) < 1024 * 1024  # 60 MB of "A" in a few dozen kilobytes
     tracemalloc.start()
     try:
-        with pytest.raises(WorkbookError, match="lebih dari 50 MB"):
+        with refused_saying("lebih dari 50 MB"):
             open_workbook(data, "bom.xlsx")
         _, peak = tracemalloc.get_traced_memory()
     finally:
@@ -344,9 +430,9 @@ def test_exactly_10000_rows_and_200_columns_are_accepted(
 @pytest.mark.parametrize("encoding", list(ENCODINGS))
 def test_one_row_or_column_more_is_refused(monkeypatch: pytest.MonkeyPatch, encoding: str) -> None:
     calls = _assert_not_loaded(monkeypatch)
-    with pytest.raises(WorkbookError, match=re.escape("lebih dari 10.000 baris")):
+    with refused_saying(re.escape("lebih dari 10.000 baris")):
         open_workbook(_edge(10_001, 2, encoding), "tinggi.xlsx")
-    with pytest.raises(WorkbookError, match="lebih dari 200 kolom"):
+    with refused_saying("lebih dari 200 kolom"):
         open_workbook(_edge(3, 201, encoding), "lebar.xlsx")
     assert calls == []
 
@@ -458,7 +544,7 @@ def test_everything_openpyxl_would_build_is_counted(
     calls = _assert_not_loaded(monkeypatch)
     with pytest.raises(WorkbookError) as refused:
         open_workbook(make(), "data.xlsx")
-    message = str(refused.value)
+    message = texts.workbook_error(refused.value)
     assert message.startswith("berkas data.xlsx tidak dimuat: ") and says in message, message
     assert "\n" not in message
     assert calls == []
@@ -467,12 +553,8 @@ def test_everything_openpyxl_would_build_is_counted(
 def test_damaged_files_still_get_the_damage_message() -> None:
     good = one_sheet(sheet(rows(2)))
     truncated = good[: len(good) // 2]
-    with pytest.raises(
-        WorkbookError, match=re.escape("rusak atau bukan berkas Excel .xlsx yang sah")
-    ):
+    with refused_saying(re.escape("rusak atau bukan berkas Excel .xlsx yang sah")):
         open_workbook(truncated, "rusak.xlsx")
     broken_xml = one_sheet(f'<worksheet xmlns="{MAIN}"><sheetData><row r="1">')
-    with pytest.raises(
-        WorkbookError, match=re.escape("rusak atau bukan berkas Excel .xlsx yang sah")
-    ):
+    with refused_saying(re.escape("rusak atau bukan berkas Excel .xlsx yang sah")):
         open_workbook(broken_xml, "rusak.xlsx")

@@ -16,20 +16,17 @@ from sqlmodel import Session
 
 from sicapai.bot.cli_common import UserError, open_engine, quarter_arg, year_arg
 from sicapai.bot.settings import Settings
+from sicapai.excel.export import build_export
+from sicapai.excel.export_data import copy_evidence, gather_export
+from sicapai.excel.importer import import_workbook
+from sicapai.excel.template_writer import build_realisation_template, build_template
+from sicapai.excel.workbook import WorkbookError
+from sicapai.excel.writer import to_bytes
+from sicapai.handlers.texts import excel as texts
 from sicapai.models.db import transaction
-from sicapai.models.excel_io import (
-    WorkbookError,
-    build_realisation_template,
-    build_template,
-    copy_evidence,
-    gather_export,
-    import_workbook,
-)
 from sicapai.models.organisation import Organisation
 from sicapai.models.queries import organisations, resolve_organisation, years_with_pk
-from sicapai.reports.export import build_export
 from sicapai.reports.periods import ROMAN
-from sicapai.reports.xlsx import to_bytes
 
 
 def _check_out(path: Path) -> None:
@@ -74,7 +71,7 @@ def cmd_templat(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         engine.dispose()
     _write(out, to_bytes(template.workbook))
-    counts = ", ".join(f"{n} {k}" for k, n in template.counts.items() if n)
+    counts = texts.counted(template.counts)
     print(f"Templat {what} ditulis ke {out}" + (f" ({counts})." if counts else "."))
     if args.triwulan is None and args.tahun is not None and not template.prefilled:
         print(f"PK tahun {args.tahun} belum ada: templat hanya berisi data organisasi.")
@@ -106,19 +103,21 @@ def cmd_impor(args: argparse.Namespace, settings: Settings) -> int:
                     filename=source.name,
                 )
             except WorkbookError as exc:
-                raise UserError(str(exc)) from exc
+                raise UserError(texts.workbook_error(exc)) from exc
             if not report.ok:
                 session.rollback()
     finally:
         engine.dispose()
     if not report.ok:
-        print(f"sicapai: {report.headline()}", file=sys.stderr)
+        print(f"sicapai: {texts.headline(report)}", file=sys.stderr)
         for problem in report.problems:
-            print(f"- {problem}", file=sys.stderr)
+            print(f"- {texts.problem(problem)}", file=sys.stderr)
+        if report.more:
+            print(texts.more_problems(report), file=sys.stderr)
         return 2
-    print(report.headline())
+    print(texts.headline(report))
     for warning in report.warnings:
-        print(f"Peringatan: {warning}")
+        print(f"Peringatan: {texts.note(warning)}")
     return 0
 
 

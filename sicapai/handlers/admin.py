@@ -8,9 +8,15 @@ from pathlib import Path
 
 from sqlmodel import col, select
 
+from sicapai.excel.export import build_export
+from sicapai.excel.export_data import gather_export
+from sicapai.excel.importer import import_workbook
+from sicapai.excel.workbook import WorkbookError
+from sicapai.excel.writer import to_bytes
 from sicapai.handlers import lookups, texts
 from sicapai.handlers.port import StoredFile
 from sicapai.handlers.texts import admin as t
+from sicapai.handlers.texts import excel as xt
 from sicapai.handlers.texts import lapor as lt
 from sicapai.handlers.texts import periksa
 from sicapai.handlers.texts.capaian import paginate
@@ -24,7 +30,6 @@ from sicapai.models.admin import (
     set_quarter_targets,
 )
 from sicapai.models.consistency import find_problems
-from sicapai.models.excel_io import WorkbookError, gather_export, import_workbook
 from sicapai.models.guards import Conflict
 from sicapai.models.invites import create_invite
 from sicapai.models.organisation import Person, Position
@@ -34,10 +39,8 @@ from sicapai.models.reachability import clear_mark, unreachable_chats
 from sicapai.models.review import lock, lock_report
 from sicapai.models.seeding import ensure_periods
 from sicapai.reports.dates import local_datetime
-from sicapai.reports.export import build_export
 from sicapai.reports.numbers import Field, format_number, parse_number
 from sicapai.reports.periods import quarter_end, quarter_name
-from sicapai.reports.xlsx import to_bytes
 
 CODE = "ad"
 FIGURE_STEPS = frozenset({"target"})
@@ -375,7 +378,7 @@ def on_press(turn: Turn, action: str) -> None:
         person = deactivate(
             session=turn.session,
             organisation_id=_org_id(turn),
-            person_id=int(turn.data.get("person_id", 0)),
+            person_id=int(turn.data["person_id"]),
             by=turn.person_id,
             now=turn.now,
         )
@@ -486,16 +489,18 @@ def load_workbook_file(turn: Turn, stored: StoredFile) -> None:
             now=turn.now,
         )
     except WorkbookError as exc:
-        turn.say(f"{texts.esc(str(exc))}\n\n{t.NOT_EXCEL}")
+        turn.say(xt.refusal(exc))
         return
     if not report.ok:
-        lines = [f"• {texts.esc(str(problem))}" for problem in report.problems]
-        for page in paginate(f"<b>{texts.esc(report.headline())}</b>", lines):
+        lines = [f"• {texts.esc(xt.problem(problem))}" for problem in report.problems]
+        if report.more:
+            lines.append(texts.esc(xt.more_problems(report)))
+        for page in paginate(f"<b>{texts.esc(xt.headline(report))}</b>", lines):
             turn.say(page)
         turn.say(t.FIX_AND_RESEND)
         return
-    turn.audit("berkas_diimpor", "workbook", None, berkas=stored.name, jenis=report.kind)
+    turn.audit("berkas_diimpor", "workbook", None, berkas=stored.name, jenis=report.kind.value)
     turn.clear()
-    notes = [f"• {texts.esc(w)}" for w in report.warnings]
-    for page in paginate(f"✅ {texts.esc(report.headline())}", notes):
+    notes = [f"• {texts.esc(xt.note(w))}" for w in report.warnings]
+    for page in paginate(f"✅ {texts.esc(xt.headline(report))}", notes):
         turn.say(page)

@@ -115,9 +115,7 @@ async def test_empty_period_is_friendly_and_draws_nothing(kadis: Chat) -> None:
     assert "Belum ada data capaian untuk TW II 2025" in kadis.text
 
 
-async def test_a_chart_with_nothing_to_draw_says_so(
-    app: Conversations, office: Database
-) -> None:
+async def test_a_chart_with_nothing_to_draw_says_so(app: Conversations, office: Database) -> None:
     """The bundled office without its realisations: a capaian chart is told, not drawn."""
     kadis = Chat(app, 4999, "Kepala")
     await kadis.register("Kepala Dinas")

@@ -284,9 +284,9 @@ async def test_impor_by_chat_refuses_other_files_and_loads_a_workbook(
     await admin.send_file(b"PK\x03\x04 rusak", "rusak.xlsx", XLSX)
     assert "rusak atau bukan berkas Excel" in admin.text
 
-    from sicapai.models.excel_io import build_realisation_template
+    from sicapai.excel.template_writer import build_realisation_template
+    from sicapai.excel.writer import to_bytes
     from sicapai.models.queries import resolve_organisation
-    from sicapai.reports.xlsx import to_bytes
 
     with transaction(app.engine) as session:
         org = resolve_organisation(session=session)

@@ -1,10 +1,11 @@
-"""Small helpers for writing workbooks that Indonesian offices open in Excel.
+"""Writing cells and tables into workbooks that Indonesian offices open in Excel.
 
 The master-data template and the LKjIP export must look alike and behave alike: real numbers
 in numeric cells (so a planner can sum a column), number formats that Excel renders with the
 id locale's separators (1.762 and 29,71 on an Indonesian machine), a bold frozen header,
 fitted column widths, and text that can never turn into a formula. Keeping that in one module
-means the two workbooks cannot drift apart. Nothing here knows about the database.
+means the two workbooks cannot drift apart. Nothing here knows about the database or about
+what the workbooks mean.
 """
 
 from __future__ import annotations
@@ -118,7 +119,9 @@ def put(ws: Worksheet, row: int, column: int, value: Any, kind: CellKind = CellK
     if kind is CellKind.CODE and raw is not None and not isinstance(raw, str):
         raw = str(raw)
     written = cell_value(raw)
-    cell: Cell = ws.cell(row=row, column=column)
+    cell = ws.cell(row=row, column=column)
+    if not isinstance(cell, Cell):
+        raise ValueError(f"{cell.coordinate} is inside a merged range and cannot be written")
     cell.value = written
     if isinstance(written, str) and written.startswith("="):
         cell.data_type = "s"  # untrusted text: "=HYPERLINK(...)" must stay text
@@ -203,7 +206,7 @@ def write_table(
     for index, column in enumerate(columns, start=1):
         fitted = column.width or min(max(widths[index - 1] + 2, MIN_WIDTH), MAX_WIDTH)
         ws.column_dimensions[get_column_letter(index)].width = fitted
-    ws.freeze_panes = ws.cell(row=first_data, column=1)
+    ws.freeze_panes = f"A{first_data}"
     return first_data
 
 

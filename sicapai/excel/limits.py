@@ -17,6 +17,9 @@ referenced from two places is loaded twice), so the counts bound what openpyxl w
 
 Damage is not this module's business: a member that cannot be decompressed or parsed is
 counted for the bytes it gave and left for openpyxl, which refuses it with the usual message.
+
+A refusal is data (`BeyondLimits`: which limit, the limits, the sheet or part);
+`sicapai.handlers.texts.excel` says it in Indonesian.
 """
 
 from __future__ import annotations
@@ -27,12 +30,11 @@ import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Final
 from xml.parsers import expat
 
 from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
-
-from sicapai.reports.numbers import format_number
 
 CHUNK: Final = 64 * 1024
 # expat holds an unfinished tag, comment or name whole and rescans it with every chunk; Excel's
@@ -58,8 +60,8 @@ _COLUMNS: Final[dict[str, int]] = {}  # "AB" -> 28, filled as letters are met
 
 @dataclass(frozen=True)
 class Limits:
-    """The numbers, set by excel_io next to the other import limits, so there is one place
-    to read what SiCapai accepts."""
+    """The numbers, set in `sicapai.excel.workbook` next to the other import limits, so there
+    is one place to read what SiCapai accepts."""
 
     sheet_rows: int
     sheet_columns: int
@@ -71,8 +73,34 @@ class Limits:
     members: int
 
 
+class Breach(StrEnum):
+    """Which limit a file crosses; `handlers.texts.excel` words each one."""
+
+    MEMBERS = "bagian_arsip"
+    UNPACKED = "ukuran_terbuka"
+    ELEMENTS = "unsur_xml"
+    STRINGS = "teks_tersimpan"
+    SHEET_ROWS = "baris_lembar"  # `where` is the sheet's name
+    SHEET_COLUMNS = "kolom_lembar"  # `where` is the sheet's name
+    CELLS = "sel"
+    LONG_ELEMENT = "unsur_panjang"  # `where` is the part's path; the limit is MAX_TOKEN_BYTES
+    DTD = "dtd"  # `where` is the part's path
+    COMPLEX_ROW = "baris_rumit"  # `where` is the sheet's name
+    COMPLEX_STRING = "teks_rumit"
+
+
 class BeyondLimits(ValueError):
-    """The file crosses a limit; the message is one line for a person, without the file name."""
+    """The file crosses a limit: which one, the limits it was held to, and the sheet's name or
+    the part's path when the limit is theirs. No text for a person: that is the handlers'."""
+
+    def __init__(self, breach: Breach, limits: Limits, where: str = "") -> None:
+        super().__init__(breach.value, where)
+        self.breach = breach
+        self.limits = limits
+        self.where = where
+
+    def __reduce__(self) -> tuple[type[BeyondLimits], tuple[Breach, Limits, str]]:
+        return (type(self), (self.breach, self.limits, self.where))
 
 
 @dataclass
@@ -118,10 +146,6 @@ def check_workbook(data: bytes, limits: Limits) -> None:
         _Scan(limits, archive).run()
 
 
-def _n(n: int) -> str:
-    return format_number(n)  # 10.000, as Indonesians write it
-
-
 class _Scan:
     def __init__(self, limits: Limits, archive: zipfile.ZipFile) -> None:
         self.limits = limits
@@ -145,10 +169,7 @@ class _Scan:
         limits = self.limits
         members = [info for info in self.archive.infolist() if not info.is_dir()]
         if len(members) > limits.members:
-            raise BeyondLimits(
-                f"arsipnya berisi lebih dari {_n(limits.members)} bagian; "
-                "berkas Excel biasa berisi beberapa puluh"
-            )
+            raise BeyondLimits(Breach.MEMBERS, limits)
         for info in members:
             if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
                 # Excel never writes bzip2 or LZMA, and zipfile cannot read those 64 KB at a time
@@ -259,53 +280,30 @@ class _Scan:
     def add_bytes(self, n: int) -> None:
         self.unpacked += n
         if self.unpacked > self.limits.unpacked_bytes:
-            mb = self.limits.unpacked_bytes // (1024 * 1024)
-            raise BeyondLimits(
-                f"isinya lebih dari {_n(mb)} MB setelah dibuka dari arsip .xlsx; "
-                f"SiCapai menerima paling banyak {_n(mb)} MB"
-            )
+            raise BeyondLimits(Breach.UNPACKED, self.limits)
 
     def add_elements(self, n: int) -> None:
         self.elements += n
         if self.elements > self.limits.elements:
-            n = self.limits.elements
-            raise BeyondLimits(
-                f"isinya lebih dari {_n(n)} unsur XML di luar sel (format, komentar, "
-                f"gambar, diagram); SiCapai menerima paling banyak {_n(n)}"
-            )
+            raise BeyondLimits(Breach.ELEMENTS, self.limits)
 
     def add_string(self, weight: int) -> None:
         self.strings += weight
         if self.strings > self.limits.strings:
-            n = self.limits.strings
-            raise BeyondLimits(
-                f"isinya lebih dari {_n(n)} teks tersimpan (shared strings); "
-                f"SiCapai menerima paling banyak {_n(n)}"
-            )
+            raise BeyondLimits(Breach.STRINGS, self.limits)
 
     def update(self, sheet: _Sheet) -> None:
         limits = self.limits
         rows = sheet.height
-        if rows > limits.sheet_rows or sheet.last_column > limits.sheet_columns:
-            what = (
-                f"{_n(limits.sheet_rows)} baris"
-                if rows > limits.sheet_rows
-                else f"{_n(limits.sheet_columns)} kolom"
-            )
-            raise BeyondLimits(
-                f"lembar “{sheet.name}” berisi lebih dari {what}; SiCapai menerima paling "
-                f"banyak {_n(limits.sheet_rows)} baris dan "
-                f"{_n(limits.sheet_columns)} kolom per lembar"
-            )
+        if rows > limits.sheet_rows:
+            raise BeyondLimits(Breach.SHEET_ROWS, limits, sheet.name)
+        if sheet.last_column > limits.sheet_columns:
+            raise BeyondLimits(Breach.SHEET_COLUMNS, limits, sheet.name)
         counted = max(rows * sheet.last_column, sheet.cells, sheet.rows) * sheet.weight
         self.cells += counted - sheet.counted
         sheet.counted = counted
         if self.cells > limits.cells:
-            n = limits.cells
-            raise BeyondLimits(
-                f"isinya lebih dari {_n(n)} sel di semua lembar (baris × kolom yang "
-                f"terpakai); SiCapai menerima paling banyak {_n(n)} sel per berkas"
-            )
+            raise BeyondLimits(Breach.CELLS, limits)
 
     def extend(self, sheet: _Sheet, ref: str) -> None:
         """A merged range, hyperlink or comment: openpyxl creates every cell it covers."""
@@ -357,16 +355,11 @@ class _Reader:
         self.fed += len(chunk)
         self.parser.Parse(chunk, final)
         if self.fed - self.parser.CurrentByteIndex > MAX_TOKEN_BYTES:
-            raise BeyondLimits(
-                f"bagian “{self.path}” memuat satu unsur XML yang lebih panjang dari "
-                f"{_n(MAX_TOKEN_BYTES // (1024 * 1024))} MB"
-            )
+            raise BeyondLimits(Breach.LONG_ELEMENT, self.scan.limits, self.path)
 
     def doctype(self, *_: object) -> None:
         # Entities declared in a DTD expand beyond the bytes counted; a package has none.
-        raise BeyondLimits(
-            f"bagian “{self.path}” memuat deklarasi DTD, yang tidak pernah ada dalam berkas Excel"
-        )
+        raise BeyondLimits(Breach.DTD, self.scan.limits, self.path)
 
     def sheet(self) -> _Sheet:
         if self.current is None:
@@ -461,14 +454,9 @@ class _Reader:
             self.scan.update(sheet)
 
     def too_complex(self) -> None:
-        n = _n(self.scan.limits.unit_elements)
         if self.stack[self.unit_depth - 1] is not None:
-            where = f"lembar “{self.sheet().name}” memuat baris"
-        else:
-            where = "teks tersimpan (shared strings) memuat satu teks"
-        raise BeyondLimits(
-            f"{where} dengan lebih dari {n} unsur XML; berkas Excel biasa jauh lebih sederhana"
-        )
+            raise BeyondLimits(Breach.COMPLEX_ROW, self.scan.limits, self.sheet().name)
+        raise BeyondLimits(Breach.COMPLEX_STRING, self.scan.limits)
 
 
 def _column(letters: str) -> int:

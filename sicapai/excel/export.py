@@ -5,26 +5,25 @@ evaluator asks for the figures behind them. So every sheet is named after the re
 table ("Tabel 3.3"), has the report's columns, and holds real numbers that agree to the
 cent with `sicapai capaian`: the rows are made by the same `evaluate` and `capaian_rows`.
 
-Everything here is a pure function of `ExportData`; `sicapai.models.excel_io.gather_export`
-fills it from the database.
+Everything here is a pure function of `ExportData` (`export_rows`);
+`export_data.gather_export` fills it from the database. The sheet titles and column headers
+are the report's own, so they are written here, not in the handlers' texts.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import PurePath
 from typing import Any
 
 from openpyxl import Workbook
 
+from sicapai.excel.export_rows import ExportData
+from sicapai.excel.writer import CellKind, Column, Styled, new_workbook, write_table
 from sicapai.reports.capaian import absorption, achievement, efficiency, round2
 from sicapai.reports.domain import Status
 from sicapai.reports.periods import ROMAN
 from sicapai.reports.summary import IndicatorResult, sort_by_code, sort_by_report
 from sicapai.reports.tables import capaian_rows
-from sicapai.reports.xlsx import CellKind, Column, Styled, new_workbook, write_table
 
 SHEETS = (
     "Tabel 3.2",
@@ -50,93 +49,9 @@ STATUS_LABELS: dict[str, str] = {
 NOT_DUE = "Tidak dijadwalkan"
 
 
-@dataclass(frozen=True)
-class PastRow:
-    """One previous year's realisation and capaian of an indicator (Tabel 3.4)."""
-
-    year: int
-    realisation: Decimal | None
-    achievement: Decimal | None
-
-
-@dataclass(frozen=True)
-class RenstraRow:
-    """The end-of-Renstra target of an indicator (Tabel 3.5)."""
-
-    end_year: int
-    target: Decimal
-
-
-@dataclass(frozen=True)
-class BudgetRow:
-    """One line of Tabel 3.11 with its cumulative realisation up to the exported quarter."""
-
-    code: str
-    kind: str
-    name: str
-    level: int
-    ceiling: Decimal
-    realisation: Decimal | None
-
-
-@dataclass(frozen=True)
-class SpendingRow:
-    """One line of Tabel 3.10 (by type of spending)."""
-
-    name: str
-    parent_name: str | None
-    ceiling: Decimal
-    realisation: Decimal | None
-
-
-@dataclass(frozen=True)
-class EvidenceRow:
-    """One bukti dukung file and the name it gets in the exported evidence folder."""
-
-    code: str
-    indicator: str
-    quarter: int
-    revision: int
-    filename: str
-    size: int
-    sha256: str
-    export_name: str
-    source_path: str = ""
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class ExportData:
-    """Everything the workbook shows, detached from the database.
-
-    `results` holds, for each quarter 1-4, every indicator evaluated against that quarter's
-    current reports; the Bab III tables use `results[quarter]`.
-    """
-
-    organisation: str
-    year: int
-    quarter: int
-    results: dict[int, list[IndicatorResult]]
-    past: dict[str, list[PastRow]] = field(default_factory=dict)
-    renstra: dict[str, RenstraRow] = field(default_factory=dict)
-    indicator_budget: dict[str, str] = field(default_factory=dict)  # indicator -> line code
-    budget: list[BudgetRow] = field(default_factory=list)
-    spending: list[SpendingRow] = field(default_factory=list)
-    evidence: list[EvidenceRow] = field(default_factory=list)
-
-
 def is_goal(result: IndicatorResult) -> bool:
     """Goal (tujuan) indicators are coded T.n; they belong in Tabel 3.2, not 3.3."""
     return result.spec.code.startswith("T.")
-
-
-def evidence_name(code: str, quarter: int, number: int, filename: str) -> str:
-    """`<kode>_TW<q>_<n><ext>`, safe as a file name on any system."""
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", code).strip("-") or "indikator"
-    suffix = PurePath(filename).suffix.lower()
-    if not re.fullmatch(r"\.[a-z0-9]{1,8}", suffix):
-        suffix = ""
-    return f"{safe}_TW{quarter}_{number}{suffix}"
 
 
 def _period_label(year: int, quarter: int) -> str:
@@ -235,7 +150,7 @@ def _past_sheet(workbook: Workbook, data: ExportData, results: list[IndicatorRes
     for _ in [data.year, *years]:
         columns += [Column("Realisasi", CellKind.NUMBER), Column("Capaian (%)", CellKind.PERCENT)]
     groups += [(f"Tahun {year}", 2) for year in years]
-    body = []
+    body: list[list[Any]] = []
     for n, result in enumerate(sort_by_code([r for r in results if not is_goal(r)]), start=1):
         spec = result.spec
         row: list[Any] = [
@@ -269,7 +184,7 @@ def _renstra_sheet(
         Column("Tahun Akhir Renstra", CellKind.YEAR),
         Column("Persentase Capaian Periode Akhir Renstra (%)", CellKind.PERCENT),
     ]
-    body = []
+    body: list[list[Any]] = []
     ordered = sort_by_report([r for r in results if not is_goal(r)])
     for result in ordered:
         renstra = data.renstra.get(result.spec.code)
@@ -313,7 +228,7 @@ def _efficiency_sheet(
         Column("% Penyerapan Anggaran", CellKind.PERCENT),
         Column("Tingkat Efisiensi (%)", CellKind.PERCENT),
     ]
-    body = []
+    body: list[list[Any]] = []
     for result in sort_by_code([r for r in results if not is_goal(r)]):
         line = lines.get(data.indicator_budget.get(result.spec.code, ""))
         if line is None:
@@ -347,7 +262,7 @@ def _spending_sheet(workbook: Workbook, data: ExportData) -> None:
         Column("Realisasi", CellKind.RUPIAH),
         Column("Capaian (%)", CellKind.PERCENT),
     ]
-    body = []
+    body: list[list[Any]] = []
     top = 0
     for row in data.spending:
         number: int | None = None
@@ -445,7 +360,7 @@ def _quarters_sheet(workbook: Workbook, data: ExportData) -> None:
         groups.append((f"TW {ROMAN[quarter]}", 4))
     per_quarter = {q: {r.spec.code: r for r in data.results.get(q, [])} for q in (1, 2, 3, 4)}
     ordered = sort_by_code(data.results.get(data.quarter) or data.results.get(4) or [])
-    body = []
+    body: list[list[Any]] = []
     for base in ordered:
         spec = base.spec
         row: list[Any] = [spec.code, spec.name, spec.unit_label, spec.target]
@@ -479,7 +394,7 @@ def _narrative_sheet(workbook: Workbook, data: ExportData) -> None:
         Column("Faktor Pendorong", width=60, wrap=True),
         Column("Upaya Perbaikan / Tindak Lanjut", width=60, wrap=True),
     ]
-    body = []
+    body: list[list[Any]] = []
     for quarter in range(1, data.quarter + 1):
         for result in sort_by_code(list(data.results.get(quarter, []))):
             reported = result.reported
