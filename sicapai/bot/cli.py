@@ -10,13 +10,13 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
 
 from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
 from sicapai.bot.cli_common import (
+    Parser,
     UserError,
     describe_connection_error,
     open_engine,
@@ -56,13 +56,6 @@ from sicapai.reports.summary import evaluate, sort_by_code
 from sicapai.reports.tables import capaian_rows, to_csv, to_json, to_table
 
 Handler = Callable[[argparse.Namespace, Settings], int]
-
-
-class Parser(argparse.ArgumentParser):
-    """argparse that complains in one line instead of usage plus error."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"sicapai: {message} (lihat `sicapai --help`)\n")
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import NoReturn
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -12,6 +13,16 @@ from sqlmodel import Session
 from sicapai.models.db import DatabaseUrlError, make_engine, normalise_url
 from sicapai.models.migrate import current_revision, head_revision
 from sicapai.models.queries import years_with_pk
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that complains in one line instead of usage plus error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"sicapai: {message} (lihat `sicapai --help`)\n")
+
+
+Subcommands = argparse._SubParsersAction[Parser]  # what each module's add_commands receives
 
 
 class UserError(Exception):

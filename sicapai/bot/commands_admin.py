@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from sicapai.bot.cli_common import UserError, open_engine, quarter_arg, year_arg
+from sicapai.bot.cli_common import Subcommands, UserError, open_engine, quarter_arg, year_arg
 from sicapai.bot.commands_chat import _position
 from sicapai.bot.settings import Settings
 from sicapai.handlers.texts.numbers import explain
@@ -242,7 +242,7 @@ def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_commands(sub: Subcommands) -> None:
     kunci = sub.add_parser("kunci", help="kunci satu triwulan (perubahan perlu persetujuan)")
     kunci.add_argument("--tahun", type=year_arg, required=True)
     kunci.add_argument("--triwulan", type=quarter_arg, required=True)

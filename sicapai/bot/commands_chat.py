@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from sicapai.bot.cli_common import UserError, open_engine
+from sicapai.bot.cli_common import Subcommands, UserError, open_engine
 from sicapai.bot.logs import setup_logging
 from sicapai.bot.settings import Settings
 from sicapai.bot.terminal import CHANNEL as TERMINAL
@@ -26,7 +26,7 @@ from sicapai.models.organisation import ChatIdentity, Person, Position
 from sicapai.models.people import bind_holding, find_position, holders
 from sicapai.models.queries import resolve_organisation
 from sicapai.models.seeding import DEMO_FILE, MASTER_FILE, bundled_path, load_demo, load_master
-from sicapai.models.types import utcnow
+from sicapai.models.types import ident, utcnow
 from sicapai.runtime.conversations import Conversations
 
 DEMO_POSITION = "Kasi Penempatan Tenaga Kerja"
@@ -95,7 +95,7 @@ def terminal_identity(
         if chat is None:
             session.add(
                 ChatIdentity(
-                    person_id=person.id,  # type: ignore[arg-type]
+                    person_id=ident(person),
                     channel=TERMINAL,
                     external_id=external,
                     chat_id=external,
@@ -184,7 +184,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_commands(sub: Subcommands) -> None:
     undang = sub.add_parser("undang", help="buat kode undangan sekali pakai")
     who = undang.add_mutually_exclusive_group()
     who.add_argument("--jabatan", help='nama jabatan, mis. "Kasi Penempatan Tenaga Kerja"')

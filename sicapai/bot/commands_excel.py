@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from sicapai.bot.cli_common import UserError, open_engine, quarter_arg, year_arg
+from sicapai.bot.cli_common import Subcommands, UserError, open_engine, quarter_arg, year_arg
 from sicapai.bot.settings import Settings
 from sicapai.excel.export import build_export
 from sicapai.excel.export_data import copy_evidence, gather_export
@@ -155,7 +155,7 @@ def cmd_ekspor(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_commands(sub: Subcommands) -> None:
     templat = sub.add_parser(
         "templat",
         help="tulis templat Excel data induk (atau realisasi anggaran dengan --triwulan)",

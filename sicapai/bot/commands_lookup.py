@@ -8,7 +8,14 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from sicapai.bot.cli_common import UserError, open_engine, quarter_arg, require_pk_year, year_arg
+from sicapai.bot.cli_common import (
+    Subcommands,
+    UserError,
+    open_engine,
+    quarter_arg,
+    require_pk_year,
+    year_arg,
+)
 from sicapai.bot.settings import Settings
 from sicapai.handlers.texts import capaian as t
 from sicapai.handlers.texts import grafik, to_plain
@@ -160,7 +167,7 @@ def _chart(session: Session, org: Organisation, scope: Scope, args: argparse.Nam
     )
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_commands(sub: Subcommands) -> None:
     ringkasan = sub.add_parser("ringkasan", help="ringkasan capaian satu triwulan (teks)")
     ringkasan.add_argument("--tahun", type=year_arg, required=True)
     ringkasan.add_argument("--triwulan", type=quarter_arg, required=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy.exc import DBAPIError
 
-from sicapai.bot.cli_common import UserError, describe_connection_error, open_engine
+from sicapai.bot.cli_common import Subcommands, UserError, describe_connection_error, open_engine
 from sicapai.bot.settings import Settings
 from sicapai.models.migrate import current_revision, head_revision
 
@@ -88,7 +88,7 @@ def cmd_cek(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if failures else 0
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_commands(sub: Subcommands) -> None:
     sub.add_parser("cek", help="periksa kesiapan: basis data, folder bukti, Bot API").set_defaults(
         handler=cmd_cek
     )

@@ -6,11 +6,12 @@ from __future__ import annotations
 import argparse
 import json
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from sicapai.bot.cli_common import UserError, open_engine, year_arg
+from sicapai.bot.cli_common import Subcommands, UserError, open_engine, year_arg
 from sicapai.bot.settings import Settings
 from sicapai.handlers.texts.pengingat import line_text
 from sicapai.models.calendar import (
@@ -20,6 +21,7 @@ from sicapai.models.calendar import (
     update_calendar,
 )
 from sicapai.models.db import transaction
+from sicapai.models.organisation import Organisation
 from sicapai.models.queries import resolve_organisation, years_with_pk
 from sicapai.models.reminders import plan_for
 from sicapai.models.seeding import ensure_periods
@@ -130,11 +132,11 @@ def _changes(
     return changes
 
 
-def _describe(session: Session, org: object, year: int) -> str:
-    config = calendar_config(session=session, organisation=org, year=year)  # type: ignore[arg-type]
+def _describe(session: Session, org: Organisation, year: int) -> str:
+    config = calendar_config(session=session, organisation=org, year=year)
     zone = zone_label(config.timezone)
     lines = [
-        f"Jadwal pelaporan {year} — {org.name}",  # type: ignore[attr-defined]
+        f"Jadwal pelaporan {year} — {org.name}",
         f"Jam kerja {config.work_start:%H.%M}–{config.work_end:%H.%M} {zone}, "
         f"{', '.join(WEEKDAYS[d].capitalize() for d in config.work_days)}; "
         f"pengingat {', '.join(map(str, config.remind_days_before))} hari sebelum tenggat, "
@@ -144,7 +146,7 @@ def _describe(session: Session, org: object, year: int) -> str:
         lines.append(
             "Libur kantor: " + ", ".join(long_date(d) for d in sorted(config.extra_days_off))
         )
-    for quarter, period in sorted(ensure_periods(session, org, year).items()):  # type: ignore[arg-type]
+    for quarter, period in sorted(ensure_periods(session, org, year).items()):
         deadline = effective_deadline(period, config)
         days = reminder_days(deadline, config)
         lines.append(
@@ -177,7 +179,7 @@ def cmd_pengingat(args: argparse.Namespace, settings: Settings) -> int:
             session.rollback()  # printing never writes
     finally:
         engine.dispose()
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "waktu": p.at.isoformat(),
             "jabatan": p.position,
@@ -202,7 +204,7 @@ def cmd_pengingat(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_commands(sub: Subcommands) -> None:
     jadwal = sub.add_parser("jadwal", help="lihat atau ubah jadwal pelaporan dan pengingat")
     jadwal.add_argument("--tahun", type=year_arg, required=True)
     jadwal.add_argument("--hari-tenggat", type=int, help="tenggat N hari setelah triwulan berakhir")

@@ -217,7 +217,7 @@ class ReminderService:
                 )
                 .values(status="antri")
             )
-            return item.retry_of if changed.rowcount == 1 else None  # type: ignore[attr-defined]
+            return item.retry_of if getattr(changed, "rowcount", 0) == 1 else None
 
     def _record(self, log_id: int, item: Due, result: Delivery) -> None:
         with transaction(self.engine) as session:

@@ -44,6 +44,9 @@ from sicapai.runtime.outbox import OutboxSender, prune_records
 
 log = logging.getLogger(__name__)
 
+# PTB's Application is generic in its bot, context and data types; SiCapai uses the defaults
+App = Application[Any, Any, Any, Any, Any, Any]
+
 CHANNEL = "telegram"
 COMMANDS = [
     ("lapor", "Laporkan realisasi indikator kinerja"),
@@ -287,7 +290,7 @@ PRUNE_SECONDS = 3600
 
 
 def schedule_outbox(
-    application: Application,  # type: ignore[type-arg]
+    application: App,
     conversations: Conversations,
     sender: OutboxSender,
 ) -> None:
@@ -315,7 +318,7 @@ def schedule_outbox(
     )
 
 
-def schedule_reminders(application: Application, conversations: Conversations) -> None:  # type: ignore[type-arg]
+def schedule_reminders(application: App, conversations: Conversations) -> None:
     """One periodic tick on PTB's JobQueue (APScheduler on the bot's own event loop)."""
     service = ReminderService(
         conversations.engine,
@@ -355,7 +358,7 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
     )
 
 
-async def on_start(application: Application, conversations: Conversations) -> None:  # type: ignore[type-arg]
+async def on_start(application: App, conversations: Conversations) -> None:
     """Register the Indonesian command menu and warm the turn and chart workers up."""
     await application.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
     await conversations.start()
@@ -373,7 +376,7 @@ def build_application(
     reminders: bool = True,
     read_timeout: float | None = None,
     write_timeout: float | None = None,
-) -> Application:  # type: ignore[type-arg]
+) -> App:
     """A polling Application against the given Bot API (Telegram, self-hosted, or a stand-in).
 
     `read_timeout`/`write_timeout` (seconds) override python-telegram-bot's defaults for every

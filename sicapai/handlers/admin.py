@@ -38,6 +38,7 @@ from sicapai.models.performance import Indicator, Period
 from sicapai.models.reachability import clear_mark, unreachable_chats
 from sicapai.models.review import lock, lock_report
 from sicapai.models.seeding import ensure_periods
+from sicapai.models.types import ident
 from sicapai.reports.dates import local_datetime
 from sicapai.reports.numbers import Field, format_number, parse_number
 from sicapai.reports.periods import quarter_end, quarter_name
@@ -246,7 +247,7 @@ def save_targets(turn: Turn, text: str) -> None:
     )
     turn.clear()
     shown = "; ".join(format_number(v) for v in values.values())
-    turn.say(f"Target triwulan {texts.esc(indicator.code)} disimpan: {shown}.")
+    turn.say(t.targets_saved(indicator.code, shown))
 
 
 def show_audit(turn: Turn, indicator_id: int) -> None:
@@ -383,9 +384,7 @@ def on_press(turn: Turn, action: str) -> None:
             now=turn.now,
         )
         turn.clear()
-        turn.say(
-            f"{texts.esc(person.name if person else '')} dinonaktifkan; datanya tetap tersimpan."
-        )
+        turn.say(t.deactivated(person.name if person else ""))
     elif name == "delegasi" and arg.isdigit():
         turn.set_step("wakil", position_id=int(arg))
         show_list(turn, "wakil")
@@ -393,23 +392,22 @@ def on_press(turn: Turn, action: str) -> None:
         owner = turn.session.get(Position, turn.data["position_id"])
         helper = turn.session.get(Position, int(arg))
         made = (
-            owner
-            and helper
+            owner is not None
+            and helper is not None
             and delegate(
                 session=turn.session,
                 organisation_id=_org_id(turn),
-                position_id=owner.id,  # type: ignore[arg-type]
-                delegate_id=helper.id,
+                position_id=ident(owner),
+                delegate_id=ident(helper),
                 by=turn.person_id,
-                now=turn.now,  # type: ignore[arg-type]
+                now=turn.now,
             )
         )
         turn.clear()
-        turn.say(
-            f"{texts.esc(helper.name)} kini dapat mengisi indikator {texts.esc(owner.name)}."  # type: ignore[union-attr]
-            if made
-            else "Delegasi itu sudah ada atau tidak sah."
-        )
+        if made and owner is not None and helper is not None:
+            turn.say(t.delegated(helper.name, owner.name))
+        else:
+            turn.say(t.DELEGATION_EXISTS)
     elif name == "target" and arg.isdigit():
         ask_targets(turn, int(arg))
     elif name == "audit" and arg.isdigit():

@@ -195,11 +195,16 @@ def checks(turn: Turn) -> None:
         if before and before.id
         else None
     )
-    if prev is not None and amount < prev.amount and not turn.data.get("lower_reason"):
+    if (
+        before is not None
+        and prev is not None
+        and amount < prev.amount
+        and not turn.data.get("lower_reason")
+    ):
         turn.set_step("turun")
         turn.say(
             t.lower_than_before(
-                quarter_name(before.quarter),  # type: ignore[union-attr]
+                quarter_name(before.quarter),
                 format_rupiah(prev.amount),
                 format_rupiah(amount),
             ),

@@ -39,7 +39,13 @@ from sicapai.models.types import ident
 from sicapai.reports.capaian import achievement, criterion, is_due, quarter_target
 from sicapai.reports.capaian import realisation as compute_realisation
 from sicapai.reports.dates import local_datetime
-from sicapai.reports.numbers import Field, format_number, format_percent, parse_number
+from sicapai.reports.numbers import (
+    Field,
+    decimal_places,
+    format_number,
+    format_percent,
+    parse_number,
+)
 from sicapai.reports.periods import default_quarter, quarter_end, quarter_name
 
 CODE = "lp"
@@ -115,6 +121,22 @@ def _period(turn: Turn) -> Period | None:
 def _indicator(turn: Turn) -> Indicator | None:
     indicator_id = turn.data.get("indicator_id")
     return turn.session.get(Indicator, indicator_id) if indicator_id else None
+
+
+def _period_here(turn: Turn) -> Period:
+    """The period the person is reporting for (every step after /lapor has one)."""
+    period = _period(turn)
+    if period is None:
+        raise LookupError("no period in the dialog state")
+    return period
+
+
+def _here(turn: Turn) -> tuple[Indicator, Period]:
+    """The indicator and period of the report in progress (every step after choosing)."""
+    indicator = _indicator(turn)
+    if indicator is None:
+        raise LookupError("no indicator in the dialog state")
+    return indicator, _period_here(turn)
 
 
 def _status(turn: Turn, indicator: Indicator, period: Period) -> str:
@@ -315,7 +337,7 @@ def on_number(turn: Turn, text: str) -> None:
 
 
 def _places(value: Decimal) -> int:
-    return max(0, -value.as_tuple().exponent)  # type: ignore[operator]
+    return decimal_places(value)
 
 
 def accept_number(
@@ -363,10 +385,11 @@ class Computed:
 
 def _figures(turn: Turn) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
     data = turn.data
-    return tuple(  # type: ignore[return-value]
-        Decimal(data[k]) if data.get(k) is not None else None
-        for k in ("numerator", "denominator", "value")
-    )
+
+    def figure(key: str) -> Decimal | None:
+        return Decimal(data[key]) if data.get(key) is not None else None
+
+    return figure("numerator"), figure("denominator"), figure("value")
 
 
 def compute(turn: Turn, indicator: Indicator, period: Period) -> Computed:
@@ -818,7 +841,7 @@ def on_press(turn: Turn, action: str) -> None:
         turn.set_step("pilih", page=int(arg))
         show_list(turn)
     elif name == "p" and arg.isdigit():
-        periods = {p.id: p for p in _switchable_periods(turn, _period(turn).year)}  # type: ignore[union-attr]
+        periods = {p.id: p for p in _switchable_periods(turn, _period_here(turn).year)}
         if int(arg) not in periods:
             turn.say(t.PERIOD_CLOSED)
             return
@@ -832,21 +855,22 @@ def on_press(turn: Turn, action: str) -> None:
     elif name in ("ubah", "ulang") and _indicator(turn) is not None:
         for key in ("lower_reason", "high_ok", "kendala", "upaya", "pendorong"):
             turn.set_step(turn.step or "", **{key: None})
-        ask_first_figure(turn, _indicator(turn), _period(turn))  # type: ignore[arg-type]
+        ask_first_figure(turn, *_here(turn))
     elif name == "c" and step == "pilih_angka" and arg.isdigit():
         choices = turn.data.get("choices") or []
         if int(arg) >= len(choices):
             turn.say(texts.STALE_MENU)
             return
         asking = turn.data.get("asking", "nilai")
-        accept_number(turn, _indicator(turn), _period(turn), asking, Decimal(choices[int(arg)]))  # type: ignore[arg-type]
+        indicator, period = _here(turn)
+        accept_number(turn, indicator, period, asking, Decimal(choices[int(arg)]))
     elif name == "ok_turun" and step == "turun":
         turn.set_step("alasan_turun")
         turn.say(t.ASK_LOWER_REASON)
     elif name == "ok_tinggi" and step == "tinggi":
         turn.set_step("cek", high_ok=True)
-        indicator, period = _indicator(turn), _period(turn)
-        ask_narrative(turn, indicator, period, compute(turn, indicator, period))  # type: ignore[arg-type]
+        indicator, period = _here(turn)
+        ask_narrative(turn, indicator, period, compute(turn, indicator, period))
     elif name == "lewat" and step == "pendorong":
         turn.set_step("pendorong", pendorong=None)
         ask_evidence(turn)

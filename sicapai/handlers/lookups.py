@@ -40,19 +40,21 @@ def default_quarter_for(turn: Turn, scope: Scope, year_: int) -> int:
     """The latest quarter with data in the scope; else the latest ended one."""
     org = turn.organisation
     assert org is not None
-    ids = set(
-        turn.session.exec(
+    ids = {
+        i
+        for i in turn.session.exec(
             select(Indicator.id).where(
                 col(Indicator.owner_position_id).in_(scope.position_ids),
                 Indicator.year == year_,
             )
         ).all()
-    )
+        if i is not None
+    }
     with_data = latest_quarter_with_data(
         session=turn.session,
         organisation=org,
         year=year_,
-        indicator_ids=ids,  # type: ignore[arg-type]
+        indicator_ids=ids,
     )
     return with_data or default_quarter(year_, turn.local_now().date()) or 4
 

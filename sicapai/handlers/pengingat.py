@@ -14,7 +14,7 @@ from sicapai.handlers.texts import pengingat as t
 from sicapai.handlers.turn import Turn
 from sicapai.models.reminders import plan_for, snooze
 from sicapai.reports.dates import long_date
-from sicapai.reports.reminders import PERSONAL
+from sicapai.reports.reminders import PERSONAL, Planned
 
 CODE = "pg"
 FIGURE_STEPS: frozenset[str] = frozenset()
@@ -36,7 +36,7 @@ def from_reminder(turn: Turn, action: str) -> None:
         anggaran.start_on(turn, int(period), int(item))
 
 
-def _upcoming(turn: Turn) -> list:  # type: ignore[type-arg]
+def _upcoming(turn: Turn) -> list[Planned]:
     org = turn.organisation
     if org is None:
         return []

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from sicapai.reports.chart_specs import Chart
+
 
 @dataclass(frozen=True)
 class Identity:
@@ -100,4 +102,4 @@ class Reply:
     document: bytes | None = None
     filename: str | None = None
     answer: str | None = None  # short notice for a pressed button (toast)
-    chart: object | None = None  # chart data; the engine renders it into `photo`
+    chart: Chart | None = None  # chart data; the runtime renders it into `photo`

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from sicapai.handlers import (
     admin,
@@ -105,7 +105,7 @@ def dispatch(turn: Turn) -> None:
         else:
             flow.on_file(turn, event.stored)
     elif turn.dialog in FLOWS:
-        FLOWS[turn.dialog].on_text(turn, event.text)  # type: ignore[index]
+        FLOWS[turn.dialog].on_text(turn, event.text)
     else:
         common.stray_text(turn)
 
@@ -144,7 +144,7 @@ def identity_for(session: Session, person_id: int) -> Identity | None:
     chat = session.exec(
         select(ChatIdentity)
         .where(ChatIdentity.person_id == person_id)
-        .order_by(ChatIdentity.id.desc())  # type: ignore[union-attr]
+        .order_by(col(ChatIdentity.id).desc())
     ).first()
     if chat is None:
         return None

@@ -28,6 +28,7 @@ from sicapai.models.guards import StaleState, seam
 from sicapai.models.operations import DialogState, record_audit
 from sicapai.models.organisation import Organisation, Person
 from sicapai.models.people import organisation_of
+from sicapai.reports.chart_specs import Chart
 
 CALLBACK_LIMIT = 64  # bytes Telegram allows in callback data
 
@@ -43,11 +44,20 @@ class Attempts(Protocol):
 class TurnSettings(Protocol):
     """What a flow may know of the running system: settings, and the few things it keeps."""
 
-    default_timezone: str
-    bot_username: str | None
-    year: int | None
-    invite_attempts: Attempts
-    groups_told: set[str]
+    @property
+    def default_timezone(self) -> str: ...
+
+    @property
+    def bot_username(self) -> str | None: ...
+
+    @property
+    def year(self) -> int | None: ...
+
+    @property
+    def invite_attempts(self) -> Attempts: ...
+
+    @property
+    def groups_told(self) -> set[str]: ...
 
 
 @dataclass
@@ -56,7 +66,7 @@ class Draft:
 
     text: str
     buttons: list[list[tuple[str, str, str]]] = field(default_factory=list)  # label, dialog, action
-    chart: object | None = None
+    chart: Chart | None = None
     document: bytes | None = None
     filename: str | None = None
 
@@ -177,14 +187,21 @@ class Turn:
         """
         seam("store_state")
         seen = self._state
-        values = {
+        values: dict[str, Any] = {
             "dialog": self._dialog,
             "step": self._step,
             "data": dict(self._data),
             "updated_at": self.now,
         }
         if seen is None:  # a first state: an insert that must not conflict
-            state = DialogState(person_id=self.person_id, version=1, **values)
+            state = DialogState(
+                person_id=self.person_id,
+                version=1,
+                dialog=self._dialog,
+                step=self._step,
+                data=dict(self._data),
+                updated_at=self.now,
+            )
             self.session.add(state)
             self.session.flush()  # a concurrent first state fails here, on the primary key
             self._state = state
@@ -215,7 +232,7 @@ class Turn:
         rows = [[(label, owner, action) for label, action in row] for row in buttons or []]
         self.drafts.append(Draft(text, rows))
 
-    def say_chart(self, chart: object, caption: str) -> None:
+    def say_chart(self, chart: Chart, caption: str) -> None:
         """Queue a chart image; it is drawn after the turn, off the event loop."""
         self.drafts.append(Draft(caption, [], chart))
 

@@ -24,6 +24,7 @@ from sicapai.models.organisation import (
 )
 from sicapai.models.people import held_positions, is_admin
 from sicapai.models.performance import Indicator, QuarterTarget
+from sicapai.models.types import ident
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,7 @@ def set_quarter_targets(
             )
         ).first()
         old = row.target if row else None
-        row = row or QuarterTarget(indicator_id=indicator.id, quarter=quarter, target=target)  # type: ignore[arg-type]
+        row = row or QuarterTarget(indicator_id=ident(indicator), quarter=quarter, target=target)
         row.target = target
         session.add(row)
         record_audit(

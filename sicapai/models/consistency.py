@@ -89,7 +89,11 @@ def find_problems(*, session: Session, organisation: Organisation, year: int) ->
 
 def _printed(*, session: Session, period_id: int) -> dict[int, Printed]:
     rows = session.exec(
-        select(Submission.indicator_id, Revision.printed_realisation, Revision.printed_achievement)
+        select(
+            col(Submission.indicator_id),
+            col(Revision.printed_realisation),
+            col(Revision.printed_achievement),
+        )
         .join(
             Revision,
             (col(Revision.submission_id) == col(Submission.id))

@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from sicapai.models.operations import AuditLog, Invite
 from sicapai.models.organisation import AdminGrant, ChatIdentity, Person
 from sicapai.models.people import bind_holding
+from sicapai.models.types import ident
 
 INVITE_LIFETIME = timedelta(days=7)
 
@@ -103,7 +104,7 @@ def redeem(
         session.add(person)
         session.flush()
         identity = ChatIdentity(
-            person_id=person.id,  # type: ignore[arg-type]
+            person_id=ident(person),
             channel=channel,
             external_id=external_id,
             chat_id=chat_id,
@@ -111,8 +112,9 @@ def redeem(
         )
         session.add(identity)
     else:
-        person = session.get(Person, identity.person_id)  # type: ignore[assignment]
-        assert person is not None
+        known = session.get(Person, identity.person_id)
+        assert known is not None, "a chat identity always has its person"
+        person = known
         person.active = True
         identity.chat_id = chat_id
         session.add(identity)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Hashable
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, cast
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
@@ -104,7 +104,8 @@ def _key_part(value: Any) -> Hashable:
     table = getattr(type(value), "__table__", None)
     if table is not None:
         return (type(value).__name__, getattr(value, "id", id(value)))
-    return value  # type: ignore[no-any-return]
+    hashable: Hashable = value
+    return hashable
 
 
 def per_unit_of_work(*tables: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
@@ -133,11 +134,9 @@ def per_unit_of_work(*tables: str) -> Callable[[Callable[P, R]], Callable[P, R]]
                 value = function(*args, **kwargs)
                 # the call may have flushed (and so forgotten); remember in the current memo
                 session.info[MEMO][key] = (reads, value)
-            if isinstance(value, list):
-                return list(value)  # type: ignore[return-value]
-            if isinstance(value, dict):
-                return dict(value)  # type: ignore[return-value]
-            return value
+            if isinstance(value, list | dict):
+                return cast(R, type(value)(value))  # a copy: callers may change theirs
+            return cast(R, value)
 
         return remembered
 

@@ -104,7 +104,7 @@ def claim(*, session: Session, message_id: int, now: datetime) -> OutboxMessage 
                 & (col(OutboxMessage.claimed_at) < now - STUCK),
             ),
         )
-        .values(status=SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)  # type: ignore[operator]
+        .values(status=SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:

@@ -6,6 +6,7 @@ Keyword-only functions with the session passed in; nothing here opens a session.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from enum import StrEnum
 
 from sqlmodel import Session, col, select
@@ -104,7 +105,7 @@ def indicator_specs(
             select(Goal).where(Goal.organisation_id == organisation_id, Goal.year == year)
         )
     }
-    overrides: dict[int, dict[int, object]] = {}
+    overrides: dict[int, dict[int, Decimal]] = {}
     ids = [i.id for i in indicators]
     if ids:
         for qt in session.exec(
@@ -121,7 +122,7 @@ def indicator_specs(
     return specs
 
 
-def spec_of(ind: Indicator, objective: str, quarter_targets: dict[int, object]) -> IndicatorSpec:
+def spec_of(ind: Indicator, objective: str, quarter_targets: dict[int, Decimal]) -> IndicatorSpec:
     """The capaian engine's view of an indicator row (its objective's name looked up by the
     caller, quarter targets that override the yearly one by quarter)."""
     assert ind.id is not None
@@ -142,7 +143,7 @@ def spec_of(ind: Indicator, objective: str, quarter_targets: dict[int, object]) 
         denominator_label=ind.denominator_label,
         may_exceed_100=ind.may_exceed_100,
         owner_position_id=ind.owner_position_id,
-        quarter_targets=dict(quarter_targets),  # type: ignore[arg-type]
+        quarter_targets=dict(quarter_targets),
     )
 
 

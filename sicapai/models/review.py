@@ -88,7 +88,7 @@ def reviewable_positions(*, session: Session, person_id: int, organisation_id: i
             if p.id is not None and not holders(session=session, position_id=p.id)
         }
         result |= {p.id for p in positions if p.superior_id in vacant and p.id is not None}
-    return result  # type: ignore[return-value]
+    return {i for i in result if i is not None}
 
 
 @dataclass(frozen=True)
@@ -314,8 +314,8 @@ def request_change(
     }
     payload["evidence"] = evidence
     request = ChangeRequest(
-        indicator_id=indicator.id,  # type: ignore[arg-type]
-        period_id=period.id,  # type: ignore[arg-type]
+        indicator_id=ident(indicator),
+        period_id=ident(period),
         person_id=person_id,
         payload=payload,
         reason=figures.reason or "",
@@ -385,12 +385,7 @@ def decide_change(
     if approve_it:
         data = dict(request.payload)
         evidence = data.pop("evidence", [])
-        figures = NewRevision(
-            **{
-                key: (Decimal(value) if key in _DECIMALS and value is not None else value)
-                for key, value in data.items()
-            }
-        )
+        figures = figures_from_payload(data)
         _, revision = save_revision(
             session=session,
             indicator=indicator,
@@ -416,4 +411,25 @@ def decide_change(
     return number
 
 
-_DECIMALS = {"numerator", "denominator", "value", "realisation", "achievement"}
+def figures_from_payload(data: dict[str, Any]) -> NewRevision:
+    """The figures a change request keeps as JSON (decimals as text), as a revision needs them."""
+
+    def number(key: str) -> Decimal | None:
+        value = data.get(key)
+        return Decimal(str(value)) if value is not None else None
+
+    def words(key: str) -> str | None:
+        value = data.get(key)
+        return str(value) if value is not None else None
+
+    return NewRevision(
+        numerator=number("numerator"),
+        denominator=number("denominator"),
+        value=number("value"),
+        realisation=number("realisation"),
+        achievement=number("achievement"),
+        kendala=words("kendala"),
+        faktor_pendorong=words("faktor_pendorong"),
+        upaya_perbaikan=words("upaya_perbaikan"),
+        reason=words("reason"),
+    )

@@ -30,8 +30,8 @@ def _subtree(units: dict[int, Unit], root: int) -> set[int]:
     while changed:
         changed = False
         for unit in units.values():
-            if unit.parent_id in found and unit.id not in found:
-                found.add(unit.id)  # type: ignore[arg-type]
+            if unit.parent_id in found and unit.id is not None and unit.id not in found:
+                found.add(unit.id)
                 changed = True
     return found
 

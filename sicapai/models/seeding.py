@@ -31,6 +31,7 @@ from sicapai.models.performance import (
     Status,
     Submission,
 )
+from sicapai.models.types import ident
 from sicapai.reports.capaian import achievement, realisation
 
 MASTER_FILE = "disnakertrans_banjar_2025.yaml"
@@ -46,6 +47,7 @@ class SeedProblem(StrEnum):
     NOT_YAML = "bukan_yaml"
     UNKNOWN_SHAPE = "bentuk_asing"
     FLOAT = "angka_pecahan"
+    MISSING_VALUE = "angka_kosong"
     UNKNOWN_SUPERIOR = "atasan_asing"
     MISSING_KEY = "kolom_hilang"
     UNKNOWN_OWNER = "penanggung_jawab_asing"
@@ -89,6 +91,14 @@ def read_yaml(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise SeedError(SeedProblem.UNKNOWN_SHAPE, path=path)
     return data
+
+
+def required_dec(value: Any) -> Decimal:
+    """An exact decimal that must be there (a realisation, a pagu)."""
+    number = dec(value)
+    if number is None:
+        raise SeedError(SeedProblem.MISSING_VALUE, value=value)
+    return number
 
 
 def dec(value: Any) -> Decimal | None:
@@ -342,7 +352,7 @@ def load_demo(session: Session, path: Path, organisation: Organisation) -> LoadR
         printed = item.get("dicetak") or {}
         session.add(
             Revision(
-                submission_id=submission.id,
+                submission_id=ident(submission),
                 number=1,
                 numerator=numerator,
                 denominator=denominator,
@@ -384,10 +394,10 @@ def load_demo(session: Session, path: Path, organisation: Organisation) -> LoadR
             continue
         session.add(
             BudgetRealisation(
-                budget_line_id=line.id,
-                period_id=period.id,
+                budget_line_id=ident(line),
+                period_id=ident(period),
                 number=1,
-                amount=dec(item["realisasi"]),
+                amount=required_dec(item["realisasi"]),
                 printed_absorption=dec(item.get("serapan_dicetak")),
                 source="demo",
             )

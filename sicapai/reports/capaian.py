@@ -7,7 +7,7 @@ up exactly as the report does (never via float, never half-even).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -188,8 +188,8 @@ def absorption(spent: Decimal | None, ceiling: Decimal | None) -> Decimal | None
     return spent / ceiling * HUNDRED
 
 
-def _sum(values: object) -> Decimal | None:
-    items = [v for v in values if v is not None]  # type: ignore[attr-defined]
+def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
+    items = [v for v in values if v is not None]
     return sum(items, Decimal(0)) if items else None
 
 

@@ -11,7 +11,7 @@ import hashlib
 import json
 from dataclasses import dataclass, fields, is_dataclass
 from decimal import Decimal
-from typing import Final
+from typing import Any, Final
 
 # --- the input: built by the handlers ------------------------------------------------------
 
@@ -149,14 +149,24 @@ def chart_to_plain(chart: Chart) -> object:
     return _plain(chart)
 
 
-def chart_from_plain(data: object) -> object:
-    """The inverse of `chart_to_plain`; lists come back as the tuples the dataclasses hold."""
+def chart_from_plain(data: object) -> Chart:
+    """The inverse of `chart_to_plain`."""
+    chart = _from_plain(data)
+    if not isinstance(chart, CapaianChart | TrendChart | BudgetChart | EfficiencyChart):
+        raise ValueError("not a chart")
+    return chart
+
+
+def _from_plain(data: object) -> object:
+    """Rebuild dataclasses and decimals; lists come back as the tuples the dataclasses hold."""
     if isinstance(data, dict) and "type" in data and "fields" in data:
         cls = _CHART_TYPES[str(data["type"])]
-        values = {name: chart_from_plain(value) for name, value in dict(data["fields"]).items()}
+        values: dict[str, Any] = {
+            str(name): _from_plain(value) for name, value in dict(data["fields"]).items()
+        }
         return cls(**values)
     if isinstance(data, dict) and "decimal" in data:
         return Decimal(str(data["decimal"]))
     if isinstance(data, list):
-        return tuple(chart_from_plain(item) for item in data)
+        return tuple(_from_plain(item) for item in data)
     return data

@@ -379,9 +379,9 @@ def render_png(chart: Chart) -> bytes:
     """Draw `chart` as PNG bytes; raises EmptyChart when there is nothing to draw."""
     figure = draw(chart)
     canvas = FigureCanvasAgg(figure)
-    canvas.draw()
+    canvas.draw()  # type: ignore[no-untyped-call]  # matplotlib's Agg canvas is unannotated
     width, height = canvas.get_width_height()
-    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)  # type: ignore[no-untyped-call]
     # A chart has a handful of flat colours: a 256-colour palette without dithering looks the
     # same and makes the PNG about 2.5 times smaller than matplotlib's RGBA output.
     palette = image.convert("RGB").quantize(colors=256, dither=Image.Dither.NONE)

@@ -15,7 +15,7 @@ from itertools import pairwise
 
 from sicapai.reports.capaian import Figures, absorption, round2
 from sicapai.reports.domain import Kind
-from sicapai.reports.numbers import round_half_up
+from sicapai.reports.numbers import decimal_places, round_half_up
 from sicapai.reports.summary import IndicatorResult
 
 
@@ -25,7 +25,7 @@ def differs_as_printed(printed: Decimal, computed: Decimal) -> bool:
     "176" for 176.2 is fair rounding; "50,05" for 50.0567 (should be 50,06) and "101" for
     101.52 are slips.
     """
-    places = max(0, -printed.as_tuple().exponent)  # type: ignore[operator]
+    places = decimal_places(printed)
     return round_half_up(computed, places) != printed
 
 

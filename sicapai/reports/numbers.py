@@ -335,6 +335,12 @@ def _require_decimal(value: Decimal | int) -> Decimal:
     return number
 
 
+def decimal_places(value: Decimal) -> int:
+    """How many digits a decimal has after its point as written ("50.05" has 2, "176" 0)."""
+    exponent = value.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
 def round_half_up(value: Decimal | int, places: int = 2) -> Decimal:
     """Round as the LKjIP does (half up), never half-even and never via float."""
     if places < 0:

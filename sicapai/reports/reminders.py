@@ -167,16 +167,34 @@ def plan(
     )
 
 
-def _base(period: PeriodDuties, reminder: ReminderDay, config: CalendarConfig) -> dict[str, object]:
-    return {
-        "at": working_morning(reminder.day, config),
-        "period_id": period.period_id,
-        "year": period.year,
-        "quarter": period.quarter,
-        "deadline": period.deadline,
-        "stage": reminder.stage,
-        "days_left": reminder.days_left,
-    }
+def _planned(
+    period: PeriodDuties,
+    reminder: ReminderDay,
+    config: CalendarConfig,
+    *,
+    kind: str,
+    position: str,
+    person: Person | None,
+    items: tuple[Line, ...],
+    first_item: Item | None = None,
+    unregistered: tuple[str, ...] = (),
+) -> Planned:
+    """One message of `kind` for `person` on the reminder's day, at the start of work."""
+    return Planned(
+        at=working_morning(reminder.day, config),
+        period_id=period.period_id,
+        year=period.year,
+        quarter=period.quarter,
+        kind=kind,
+        position=position,
+        person=person,
+        items=items,
+        first_item=first_item,
+        deadline=period.deadline,
+        stage=reminder.stage,
+        days_left=reminder.days_left,
+        unregistered=unregistered,
+    )
 
 
 def _personal(period: PeriodDuties, reminder: ReminderDay, config: CalendarConfig) -> list[Planned]:
@@ -185,10 +203,12 @@ def _personal(period: PeriodDuties, reminder: ReminderDay, config: CalendarConfi
         if not duty.pending:
             continue
         items = tuple(f"{i.code} {i.name}" for i in duty.pending)
-        for person in duty.holders or (None,):  # type: ignore[assignment]
+        for person in duty.holders or (None,):
             out.append(
-                Planned(
-                    **_base(period, reminder, config),  # type: ignore[arg-type]
+                _planned(
+                    period,
+                    reminder,
+                    config,
                     kind=PERSONAL,
                     position=duty.position_name,
                     person=person,
@@ -250,10 +270,12 @@ def _escalations(
             for d in duties
         )
         unregistered = tuple(d.position_name for d in duties if not d.holders)
-        for person in superior.holders or (None,):  # type: ignore[assignment]
+        for person in superior.holders or (None,):
             out.append(
-                Planned(
-                    **_base(period, reminder, config),  # type: ignore[arg-type]
+                _planned(
+                    period,
+                    reminder,
+                    config,
                     kind=ESCALATION,
                     position=superior.position_name,
                     person=person,
@@ -291,8 +313,10 @@ def _digests(
             continue
         seen.add(person.id)
         out.append(
-            Planned(
-                **_base(period, reminder, config),  # type: ignore[arg-type]
+            _planned(
+                period,
+                reminder,
+                config,
                 kind=DIGEST,
                 position=position,
                 person=person,

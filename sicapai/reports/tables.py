@@ -114,8 +114,8 @@ def to_table(rows: list[dict[str, Any]], *, width: int = 34) -> str:
             [textwrap.wrap(c, width) or [""] if i in (1, 2) else [c] for i, c in enumerate(cells)]
         )
     widths = [len(h) for h in headers]
-    for cells in wrapped:
-        for i, lines in enumerate(cells):
+    for wrapped_cells in wrapped:
+        for i, lines in enumerate(wrapped_cells):
             widths[i] = max(widths[i], *(len(line) for line in lines))
     numeric = {4, 5, 6}
 
@@ -127,8 +127,8 @@ def to_table(rows: list[dict[str, Any]], *, width: int = 34) -> str:
 
     rule = "-+-".join("-" * w for w in widths)
     output = [line(headers), rule]
-    for cells in wrapped:
-        height = max(len(lines) for lines in cells)
+    for wrapped_cells in wrapped:
+        height = max(len(lines) for lines in wrapped_cells)
         for n in range(height):
-            output.append(line([lines[n] if n < len(lines) else "" for lines in cells]))
+            output.append(line([lines[n] if n < len(lines) else "" for lines in wrapped_cells]))
     return "\n".join(output) + "\n"

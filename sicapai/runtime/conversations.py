@@ -28,7 +28,7 @@ from sicapai.handlers.texts import grafik
 from sicapai.models import inbox
 from sicapai.models.db import transaction
 from sicapai.models.types import utcnow
-from sicapai.reports.chart_specs import Chart, EmptyChart
+from sicapai.reports.chart_specs import EmptyChart
 from sicapai.runtime.charts import ChartRenderer
 from sicapai.runtime.downloads import download
 from sicapai.runtime.turn_workers import TurnsUnavailable, TurnWorkers
@@ -196,10 +196,9 @@ class Conversations:
         """Render a chart reply into PNG bytes, or turn it into a friendly "no data" text."""
         if self.charts is None:
             self.charts = ChartRenderer(mode="thread")  # matplotlib loads at the first chart
-        chart = reply.chart
-        assert isinstance(chart, Chart)
+        assert reply.chart is not None
         try:
-            reply.photo = await self.charts.render(chart)
+            reply.photo = await self.charts.render(reply.chart)
         except EmptyChart:
             reply.text = grafik.NO_DATA
         reply.chart = None

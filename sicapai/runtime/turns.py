@@ -220,7 +220,7 @@ def reply_to_plain(reply: Reply) -> dict[str, Any]:
         "buttons": [[{"label": b.label, "data": b.data} for b in row] for row in reply.buttons],
     }
     if reply.chart is not None:
-        plain["chart"] = chart_to_plain(reply.chart)  # type: ignore[arg-type]
+        plain["chart"] = chart_to_plain(reply.chart)
     if reply.document is not None:
         plain["document"] = reply.filename or "berkas"
     if reply.answer:
@@ -261,11 +261,18 @@ def _who_and_where(
         row = session.exec(statement).first()
         return (row[0], row[1], row[2], None) if row else (None, None, None, None)
     found = session.exec(
-        statement.add_columns(InboundUpdate).outerjoin(
+        select(Person, DialogState, ChatIdentity, InboundUpdate)
+        .join(ChatIdentity, col(ChatIdentity.person_id) == col(Person.id))
+        .outerjoin(DialogState, col(DialogState.person_id) == col(Person.id))
+        .outerjoin(
             InboundUpdate,
             (col(InboundUpdate.channel) == identity.channel)
             & (col(InboundUpdate.account) == identity.account)
             & (col(InboundUpdate.external_id) == inbound_id),
+        )
+        .where(
+            ChatIdentity.channel == identity.channel,
+            ChatIdentity.external_id == identity.external_id,
         )
     ).first()
     if found is not None:

@@ -130,3 +130,18 @@ def unreachable_cleared(name: str, channel: str) -> str:
 def quarter_target_problem(quarter: str, why: str) -> str:
     """A quarter's target that is not a figure (or is negative)."""
     return f"{esc(quarter)}: {esc(why or 'target tidak boleh negatif')}"
+
+
+DELEGATION_EXISTS = "Delegasi itu sudah ada atau tidak sah."
+
+
+def delegated(helper: str, owner: str) -> str:
+    return f"{esc(helper)} kini dapat mengisi indikator {esc(owner)}."
+
+
+def deactivated(name: str) -> str:
+    return f"{esc(name)} dinonaktifkan; datanya tetap tersimpan."
+
+
+def targets_saved(code: str, shown: str) -> str:
+    return f"Target triwulan {esc(code)} disimpan: {shown}."

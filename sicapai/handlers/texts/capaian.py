@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from decimal import Decimal
 
 from sicapai.handlers.texts import esc
 from sicapai.handlers.texts.lapor import CRITERION_MARK, STATUS_MARK, show_figure
@@ -39,6 +40,10 @@ UNCOMPUTABLE = {
     Uncomputable.ZERO_ON_NEGATIVE: "realisasi 0 pada indikator negatif: capaian tidak terhingga",
     Uncomputable.NOT_REPORTED: "belum dilaporkan",
 }
+
+
+def _percent(value: Decimal | None) -> str:
+    return format_percent(value) if value is not None else "-"
 
 
 def uncomputable(why: Uncomputable | None) -> str:
@@ -116,7 +121,7 @@ def summary_pages(summary: PeriodSummary, scope_label: str, read_at: str) -> lis
         for r in below:
             kendala = r.reported.kendala if r.reported else None
             lines.append(
-                f"• {esc(r.spec.code)} ({format_percent(r.achievement.value)})"
+                f"• {esc(r.spec.code)} ({_percent(r.achievement.value)})"
                 + (f" — kendala: {esc(kendala)}" if kendala else " — kendala belum diisi")
             )
         blocks.append("\n".join(lines))

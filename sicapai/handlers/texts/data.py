@@ -16,6 +16,8 @@ def seed_error(error: SeedError) -> str:
             return f"berkas {d['path']} bukan YAML yang sah: {d['why']}"
         case SeedProblem.UNKNOWN_SHAPE:
             return f"berkas {d['path']} tidak berisi data yang dikenal"
+        case SeedProblem.MISSING_VALUE:
+            return f"angka {d['value']!r} kosong, padahal wajib diisi"
         case SeedProblem.FLOAT:
             return f"angka {d['value']!r} harus ditulis sebagai teks agar tetap tepat"
         case SeedProblem.UNKNOWN_SUPERIOR:
@@ -31,7 +33,8 @@ def seed_error(error: SeedError) -> str:
 
 
 def not_found(error: NotFound) -> str:
-    known = ", ".join(str(k) for k in error.detail.get("known", []) or []) or "belum ada"
+    listed = error.detail.get("known")
+    known = ", ".join(map(str, listed)) if isinstance(listed, list) and listed else "belum ada"
     match error.missing:
         case Missing.UNKNOWN_ORGANISATION:
             return f"organisasi {error.detail['code']!r} tidak dikenal (yang ada: {known})"

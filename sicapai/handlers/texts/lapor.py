@@ -57,14 +57,14 @@ BTN_CONFIRM_LOWER = "Angka benar, beri alasan"
 BTN_CONFIRM_HIGH = "Ya, angkanya benar"
 BTN_FINISH = "Selesai"
 
-STATUS_MARK = {
+STATUS_MARK: dict[str, str] = {
     Status.NOT_YET: "⏳",
     Status.DRAFT: "📝",
     Status.SENT: "✅",
     Status.RETURNED: "↩️",
     Status.APPROVED: "☑️",
 }
-STATUS_WORD = {
+STATUS_WORD: dict[str, str] = {
     Status.NOT_YET: "belum dilaporkan",
     Status.DRAFT: "draf",
     Status.SENT: "terkirim",
