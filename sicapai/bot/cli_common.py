@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TypeAlias
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -22,7 +22,8 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"sicapai: {message} (lihat `sicapai --help`)\n")
 
 
-Subcommands = argparse._SubParsersAction[Parser]  # what each module's add_commands receives
+# what each module's add_commands receives (a string: argparse's class is not generic at run time)
+Subcommands: TypeAlias = "argparse._SubParsersAction[Parser]"
 
 
 class UserError(Exception):
