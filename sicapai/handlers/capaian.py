@@ -3,7 +3,7 @@ and who has reported; for one's own indicators, the units one leads, or the whol
 
 from __future__ import annotations
 
-from sicapai.handlers import lookups
+from sicapai.handlers import grafik, lookups
 from sicapai.handlers.port import StoredFile
 from sicapai.handlers.texts import STALE_MENU
 from sicapai.handlers.texts import capaian as t
@@ -74,8 +74,6 @@ def on_press(turn: Turn, action: str) -> None:
         turn.set_step("lihat", page=int(arg))
         show(turn)
     elif name == "g":
-        from sicapai.handlers import grafik
-
         grafik.capaian_chart(turn, turn.data.get("scope", ""), turn.data.get("quarter"))
     else:
         turn.say(STALE_MENU)
