@@ -7,49 +7,30 @@ cannot be reached the tests run on SQLite alone and say so at the end — except
 
 from __future__ import annotations
 
-import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import Engine, make_url
-from sqlmodel import Session, SQLModel
+from sqlalchemy.engine import make_url
+from sqlmodel import SQLModel
 
 from sicapai.models.db import make_engine
 from sicapai.models.migrate import upgrade
 from sicapai.runtime.conversations import Conversations
-from tests.chat import Clock
-
-POSTGRES_URL = os.environ.get(
-    "SICAPAI_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
-)
-REQUIRE_POSTGRES = (
-    os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-    or os.environ.get("SICAPAI_REQUIRE_POSTGRES") == "1"
-)
+from tests.botapi import BotApiStandIn
+from tests.support.chat import Clock
+from tests.support.database import POSTGRES_URL, REQUIRE_POSTGRES, Database, probe_postgres
+from tests.support.telegram import TOKEN
 
 _postgres_problem: str | None = None
 
 
-def _probe_postgres() -> str | None:
-    """None when the server answers, else why not."""
-    try:
-        engine = make_engine(POSTGRES_URL)
-        with engine.connect() as conn:
-            conn.execute(text("select 1"))
-        engine.dispose()
-    except Exception as exc:  # any failure means: not reachable
-        return str(exc).splitlines()[0]
-    return None
-
-
 def pytest_configure(config: pytest.Config) -> None:
     global _postgres_problem
-    _postgres_problem = _probe_postgres()
+    _postgres_problem = probe_postgres()
     if _postgres_problem and REQUIRE_POSTGRES:
         raise pytest.UsageError(
             f"PostgreSQL at {POSTGRES_URL} is required here but unreachable: {_postgres_problem}"
@@ -71,18 +52,6 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         )
     else:
         terminalreporter.write_line("Database tests ran on SQLite and PostgreSQL.")
-
-
-@dataclass
-class Database:
-    """A migrated, empty database for one test, and the URL a subprocess would use."""
-
-    url: str
-    engine: Engine
-    backend: str
-
-    def session(self) -> Session:
-        return Session(self.engine, expire_on_commit=False)
 
 
 @pytest.fixture(scope="session")
@@ -168,3 +137,9 @@ async def app(office: Database, clock: Clock, tmp_path: Path) -> AsyncIterator[C
     conversations = Conversations(office.engine, files_dir=tmp_path / "bukti", clock=clock)
     yield conversations
     await conversations.close()
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[BotApiStandIn]:
+    async with BotApiStandIn(token=TOKEN) as api:
+        yield api

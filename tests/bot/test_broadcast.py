@@ -9,8 +9,8 @@ from telegram import Bot
 from sicapai.bot.reminders import Pacer
 from sicapai.bot.telegram import reminder_sender
 from sicapai.handlers.port import Identity, Reply
-from tests.bot.conftest import TOKEN
 from tests.botapi import BotApiStandIn
+from tests.support.telegram import TOKEN
 
 PEOPLE = 200
 CEILING = 30  # messages per second, as Telegram allows a bot overall

@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 from sicapai.bot.reminders import Pacer, ReminderService
 from sicapai.bot.telegram import reminder_sender
 from sicapai.runtime.conversations import Conversations
-from tests.bot.conftest import User, conversations, start_bot, stop_bot
 from tests.botapi import BotApiStandIn, SentMessage
-from tests.chat import invite
-from tests.conftest import Database
+from tests.support.chat import invite
+from tests.support.database import Database
+from tests.support.telegram import User, conversations, start_bot, stop_bot
 
 NAME = "<b>A&B</b>"
 WITA = ZoneInfo("Asia/Makassar")

@@ -13,10 +13,10 @@ from sqlmodel import select
 
 from sicapai.models.db import transaction
 from sicapai.models.performance import Indicator, Revision, Submission
-from tests.bot.conftest import TOKEN, User
 from tests.botapi import BotApiStandIn
-from tests.cli_helpers import run_cli
-from tests.conftest import Database
+from tests.support.cli import run_cli
+from tests.support.database import Database
+from tests.support.telegram import TOKEN, User
 
 
 async def test_sicapai_run_registers_and_stores_a_report(

@@ -10,8 +10,8 @@ from telegram.ext import ExtBot
 from sicapai.bot.send_gate import SendGate
 from sicapai.bot.telegram import deliver, reminder_sender
 from sicapai.handlers.port import Identity, Reply
-from tests.bot.conftest import TOKEN
 from tests.botapi import BotApiStandIn
+from tests.support.telegram import TOKEN
 
 CEILING = 10  # a small budget keeps the test short; the gate's logic does not depend on it
 

@@ -11,10 +11,10 @@ from sqlmodel import select
 from sicapai.models.db import transaction
 from sicapai.models.performance import Evidence
 from sicapai.runtime.conversations import Conversations
-from tests.bot.conftest import User, conversations, start_bot, stop_bot
 from tests.botapi import BotApiStandIn
-from tests.conftest import Database
-from tests.faults.support import revisions
+from tests.support.data import revisions
+from tests.support.database import Database
+from tests.support.telegram import User, conversations, start_bot, stop_bot
 
 
 async def test_command_menu_is_registered_in_indonesian(

@@ -19,11 +19,11 @@ from telegram.ext import Application
 
 from sicapai.bot.telegram import build_application
 from sicapai.runtime.conversations import Conversations
-from tests.bot.conftest import TOKEN, User, stop_bot
 from tests.botapi import BotApiStandIn
-from tests.chat import Clock
-from tests.conftest import Database
-from tests.faults.support import check_whole, revisions
+from tests.support.chat import Clock
+from tests.support.data import check_whole, revisions
+from tests.support.database import Database
+from tests.support.telegram import TOKEN, User, stop_bot
 
 READ_TIMEOUT = 1.0  # seconds the bot waits for Telegram's answer to a send
 DELAY = 2.0  # how long the stand-in holds that answer back in the timeout case

@@ -22,16 +22,16 @@ from sicapai.handlers import texts
 from sicapai.models.db import make_engine, transaction
 from sicapai.models.seeding import MASTER_FILE, bundled_path, load_master
 from sicapai.runtime.conversations import Conversations
-from tests.chat import Chat, Clock
-from tests.conftest import POSTGRES_URL, Database
-from tests.faults.pgproxy import CuttableProxy
-from tests.faults.support import (
+from tests.support.chat import Chat, Clock
+from tests.support.data import (
     check_whole,
     dialog_state,
     invite_code,
     person_id_of,
     revisions,
 )
+from tests.support.database import POSTGRES_URL, Database
+from tests.support.pgproxy import CuttableProxy
 
 USER = 901
 

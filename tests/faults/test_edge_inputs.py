@@ -15,9 +15,9 @@ from sicapai.handlers import texts
 from sicapai.models.performance import Evidence
 from sicapai.runtime.conversations import Conversations
 from tests.botapi.entities import format_text as _format_text
-from tests.chat import Chat
-from tests.conftest import Database
-from tests.faults.support import check_whole, revisions
+from tests.support.chat import Chat
+from tests.support.data import check_whole, revisions
+from tests.support.database import Database
 
 
 @pytest.fixture

@@ -46,9 +46,9 @@ from sicapai.reports.numbers import format_number, format_rupiah
 from sicapai.runtime.conversations import Conversations
 from tests.botapi.entities import format_text as _format_text
 from tests.botapi.errors import ApiError as _ApiError
-from tests.chat import NOW, Chat
-from tests.conftest import Database
-from tests.faults.support import dialog_state, person_id_of
+from tests.support.chat import NOW, Chat
+from tests.support.data import dialog_state, person_id_of
+from tests.support.database import Database
 
 EXAMPLES = 40
 POSITIONS = {"lapor": "Kasi Penempatan Tenaga Kerja", "anggaran": "Kasubag Keuangan"}

@@ -17,11 +17,11 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from sicapai.models.inbox import InboundUpdate
-from tests.bot.conftest import TOKEN, User
 from tests.botapi import BotApiStandIn
-from tests.conftest import Database
-from tests.faults.botprocess import BotProcess
-from tests.faults.support import dialog_state, invite_code, person_id_of, revisions
+from tests.support.data import dialog_state, invite_code, person_id_of, revisions
+from tests.support.database import Database
+from tests.support.process import BotProcess
+from tests.support.telegram import TOKEN, User
 
 USER = 7301
 STARTUP = 60.0

@@ -28,11 +28,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from sicapai.reports.periods import quarter_name
-from tests.bot.conftest import TOKEN
 from tests.botapi import BotApiStandIn, SentMessage
-from tests.conftest import Database
-from tests.faults.botprocess import BotProcess
-from tests.faults.support import check_whole, indicator, invite_code, revisions
+from tests.support.data import check_whole, indicator, invite_code, revisions
+from tests.support.database import Database
+from tests.support.process import BotProcess
+from tests.support.telegram import TOKEN
 
 # Eight positions with a percentage indicator each, none the superior of another, so the
 # burst is eight independent saves.

@@ -10,7 +10,7 @@ from sqlmodel import select
 from sicapai.models.budget import BudgetLine, BudgetRealisation
 from sicapai.models.db import transaction
 from sicapai.runtime.conversations import Conversations
-from tests.chat import Chat
+from tests.support.chat import Chat
 
 
 @pytest.fixture

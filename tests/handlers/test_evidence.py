@@ -12,8 +12,7 @@ from sicapai.handlers.port import Identity
 from sicapai.models.db import transaction
 from sicapai.models.performance import Evidence
 from sicapai.runtime.conversations import Conversations
-from tests.chat import Chat
-from tests.handlers.test_lapor import report_ik18
+from tests.support.chat import Chat, report_ik18
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from sicapai.models.db import transaction
 from sicapai.models.operations import AuditLog
 from sicapai.models.performance import Evidence, Indicator
 from sicapai.runtime.conversations import Conversations
-from tests.chat import Chat
-from tests.faults.support import revisions
+from tests.support.chat import Chat, report_ik18
+from tests.support.data import revisions
 
 
 @pytest.fixture
@@ -22,13 +22,6 @@ async def kasi(app: Conversations) -> Chat:
     chat = Chat(app, 1001, "Budi")
     await chat.register("Kasi Penempatan Tenaga Kerja")
     return chat
-
-
-async def report_ik18(chat: Chat, numerator: str = "90", denominator: str = "100") -> None:
-    await chat.send("/lapor")
-    await chat.press("IK.18")
-    await chat.send(numerator)
-    await chat.send(denominator)
 
 
 async def test_list_shows_status_and_defaults_to_latest_ended_quarter(kasi: Chat) -> None:

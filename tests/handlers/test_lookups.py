@@ -16,11 +16,10 @@ from sicapai.models.summaries import summarise
 from sicapai.reports import chart_data
 from sicapai.reports.numbers import format_percent
 from sicapai.runtime.conversations import Conversations
-from tests.chat import Chat
-from tests.cli_helpers import run_cli
-from tests.conftest import Database
-from tests.seed_tables import TABEL_3_3
-from tests.test_golden import SEED_INCONSISTENCIES
+from tests.support.chat import Chat
+from tests.support.cli import run_cli
+from tests.support.database import Database
+from tests.support.seed_tables import SEED_INCONSISTENCIES, TABEL_3_3
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

@@ -25,8 +25,7 @@ from sicapai.models.people import find_position
 from sicapai.models.performance import ChangeRequest, Period
 from sicapai.models.queries import resolve_organisation
 from sicapai.runtime.conversations import Conversations
-from tests.chat import Chat, invite
-from tests.handlers.test_review import report, slot
+from tests.support.chat import Chat, invite, report, slot
 
 
 def press_now(chat: Chat, label: str) -> Callable[[], None]:

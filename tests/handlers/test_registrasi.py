@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from sicapai.models.organisation import Holding, Person
 from sicapai.runtime.conversations import Conversations
-from tests.chat import Chat, Clock, invite
+from tests.support.chat import Chat, Clock, invite
 
 
 async def test_stranger_is_refused_politely_and_can_do_nothing(app: Conversations) -> None:

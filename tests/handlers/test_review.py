@@ -10,33 +10,10 @@ from sqlmodel import select
 from sicapai.models.db import transaction
 from sicapai.models.operations import AuditLog
 from sicapai.models.performance import (
-    Indicator,
-    Period,
     QuarterTarget,
-    Revision,
-    Submission,
 )
 from sicapai.runtime.conversations import Conversations
-from tests.chat import Chat, invite
-
-
-def slot(
-    app: Conversations, code: str, quarter: int = 4
-) -> tuple[Submission | None, list[Revision]]:
-    with transaction(app.engine) as session:
-        indicator = session.exec(select(Indicator).where(Indicator.code == code)).one()
-        period = session.exec(select(Period).where(Period.quarter == quarter)).one()
-        submission = session.exec(
-            select(Submission).where(
-                Submission.indicator_id == indicator.id, Submission.period_id == period.id
-            )
-        ).first()
-        revisions = (
-            list(session.exec(select(Revision).where(Revision.submission_id == submission.id)))
-            if submission
-            else []
-        )
-        return submission, revisions
+from tests.support.chat import Chat, invite, report, slot
 
 
 def notices_to(chat: Chat, target: Chat) -> list[str]:
@@ -61,19 +38,6 @@ async def team(app: Conversations) -> dict[str, Chat]:
     await chats["kadis"].register("Kepala Dinas")
     await chats["admin"].send(f"/start {invite(app, None, admin=True)}")
     return chats
-
-
-async def report(chat: Chat, code: str, *figures: str, reason: str | None = None) -> None:
-    await chat.send("/lapor")
-    await chat.press(code)
-    if any("Ubah angka" in b.label for r in chat.replies for row in r.buttons for b in row):
-        await chat.press("Ubah angka")
-    for figure in figures:
-        await chat.send(figure)
-    await chat.press("Lewati")  # pendorong
-    await chat.press("Lewati")  # bukti
-    if reason is not None:
-        await chat.send(reason)
 
 
 async def test_review_round_trip(app: Conversations, team: dict[str, Chat]) -> None:

@@ -7,21 +7,15 @@ code draws, so the tests do not have to read pixels; the PNG tests check format 
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
-import io
-import multiprocessing
-from collections.abc import AsyncIterator, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
-import pytest_asyncio
 from hypothesis import given
 from hypothesis import strategies as st
 from matplotlib.text import Text
-from PIL import Image
 
 from sicapai.handlers.texts.grafik import NO_DATA
 from sicapai.reports.charts import (
@@ -37,11 +31,8 @@ from sicapai.reports.charts import (
     CapaianBar,
     CapaianChart,
     Chart,
-    ChartMeta,
     EfficiencyChart,
-    EfficiencyPoint,
     EmptyChart,
-    TrendChart,
     TrendPoint,
     budget_bars_layout,
     capaian_bars_layout,
@@ -53,80 +44,19 @@ from sicapai.reports.charts import (
     trend_layout,
     wrap_label,
 )
-from sicapai.runtime.charts import ChartRenderer
-
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-TEN_MB = 10 * 1024 * 1024
-D = Decimal
-
-META = ChartMeta("Capaian Kinerja Dinas", "TW IV 2025", "29 November 2026 10.00 WITA")
-NAMES = (
-    "Persentase Pencari Kerja Yang Ditempatkan (dalam daerah, luar daerah dan luar negeri)",
-    "Persentase Pekerja yang Mendapatkan Perlindungan Sesuai Ketentuan",
-    "Nilai SAKIP Perangkat Daerah",
-    "Persentase Calon Pekerja Migran Indonesia (CPMI) dan Pekerja Migran Indonesia Purna Yang "
-    "Diberikan Fasilitas Perlindungan",
-    "Jumlah Pencari Kerja Yang mendapatkan informasi",
+from tests.support.charts import (
+    EMPTY,
+    META,
+    NAMES,
+    PNG_SIGNATURE,
+    TEN_MB,
+    D,
+    budget,
+    capaian,
+    efficiency,
+    png_size,
+    trend,
 )
-BANDS = ("Sangat Tinggi", "Tinggi", "Sedang", "Rendah", "Sangat Rendah")
-
-
-def capaian(rows: int, meta: ChartMeta = META) -> CapaianChart:
-    values = (D("131.73"), D("88.5"), D("70"), D("55.25"), D("45"))
-    bars = tuple(
-        CapaianBar(f"IK.{i + 1:02d}", NAMES[i % 5], values[i % 5], BANDS[i % 5])
-        for i in range(rows)
-    )
-    return CapaianChart(meta, bars)
-
-
-def trend(unit: str = "Persen") -> TrendChart:
-    return TrendChart(
-        meta=META,
-        code="IK.22",
-        name="Persentase Perusahaan yang menerapkan tata kelola kerja yang layak",
-        unit_label=unit,
-        points=(
-            TrendPoint("TW I", D("12.45"), D("40")),
-            TrendPoint("TW II", D("21.3"), D("40")),
-            TrendPoint("TW III", None, D("40")),
-            TrendPoint("TW IV", None, None),
-        ),
-        previous_years=((2023, D("34.96")), (2024, D("36.18"))),
-    )
-
-
-def budget() -> BudgetChart:
-    return BudgetChart(
-        META,
-        (
-            BudgetBar("1", "Program Penunjang Urusan Pemerintahan Daerah Kabupaten/Kota",
-                      D("6771413758"), D("5847942483")),
-            BudgetBar("4", "Program Penempatan Tenaga Kerja", D("467328100"), D("241727100")),
-            BudgetBar("1.2", "Penatausahaan dan Pengujian/Verifikasi Keuangan SKPD",
-                      D("166400000"), D("170025000")),
-            BudgetBar("4.3", "Job Fair/Bursa Kerja", D("143860000"), None),
-        ),
-    )  # fmt: skip
-
-
-def efficiency() -> EfficiencyChart:
-    return EfficiencyChart(
-        META,
-        (
-            EfficiencyPoint("IK.01", NAMES[0], D("131.71"), D("85.70")),
-            EfficiencyPoint("IK.09", "Persentase Jasa Penunjang", D("57.5"), D("70")),
-            EfficiencyPoint("IK.07", "Persentase Administrasi Kepegawaian", D("100"), D("100")),
-        ),
-    )
-
-
-def png_size(png: bytes) -> tuple[int, int]:
-    with Image.open(io.BytesIO(png)) as image:
-        image.verify()
-    with Image.open(io.BytesIO(png)) as image:
-        return image.size
-
 
 # --- PNG format and size ---------------------------------------------------------------------
 
@@ -329,16 +259,6 @@ def test_wrapped_labels_never_exceed_width_or_lines(code: str, name: str, max_li
 
 # --- nothing to draw -------------------------------------------------------------------------
 
-EMPTY: dict[str, Chart] = {
-    "no bars": CapaianChart(META, ()),
-    "no capaian": CapaianChart(META, (CapaianBar("IK.01", "x", None, None),)),
-    "no realisasi": dataclasses.replace(
-        trend(), points=(TrendPoint("TW I", None, D(1)),), previous_years=()
-    ),
-    "no spending": BudgetChart(META, (BudgetBar("1", "Program", D(100), None),)),
-    "no points": EfficiencyChart(META, ()),
-}
-
 
 @pytest.mark.parametrize("case", list(EMPTY))
 def test_nothing_to_draw_raises_empty_chart(case: str) -> None:
@@ -384,98 +304,3 @@ def test_chart_key_is_stable_and_changes_with_any_value(kind: str) -> None:
 
 def test_chart_key_depends_on_the_chart_kind() -> None:
     assert chart_key(CapaianChart(META, ())) != chart_key(EfficiencyChart(META, ()))
-
-
-# --- ChartRenderer ---------------------------------------------------------------------------
-
-SMALL = capaian(3)
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def process_renderer() -> AsyncIterator[ChartRenderer]:
-    """One pre-warmed process pool for the module: spawning workers costs a second or two."""
-    renderer = ChartRenderer(mode="process", max_workers=2)
-    await renderer.start()
-    yield renderer
-    await renderer.close()
-    assert renderer.closed
-    assert not multiprocessing.active_children()
-
-
-@pytest.mark.asyncio(loop_scope="module")
-class TestProcessRenderer:
-    async def test_renders_in_processes_the_same_bytes_and_caches(
-        self, process_renderer: ChartRenderer
-    ) -> None:
-        assert process_renderer.mode == "process"  # no silent fallback to threads here
-        renders, hits = process_renderer.renders, process_renderer.cache_hits
-        png = await process_renderer.render(CAPAIAN_25)
-        assert png == render_png(CAPAIAN_25)
-        assert (process_renderer.renders, process_renderer.cache_hits) == (renders + 1, hits)
-        assert await process_renderer.render(capaian(25)) is png  # equal data: a cache hit
-        assert (process_renderer.renders, process_renderer.cache_hits) == (renders + 1, hits + 1)
-
-    async def test_the_same_chart_asked_twice_at_once_renders_once(
-        self, process_renderer: ChartRenderer
-    ) -> None:
-        chart = capaian(2, dataclasses.replace(META, title="Dua orang, satu grafik"))
-        renders, hits = process_renderer.renders, process_renderer.cache_hits
-        first, second = await asyncio.gather(
-            process_renderer.render(chart), process_renderer.render(chart)
-        )
-        assert first == second
-        assert (process_renderer.renders, process_renderer.cache_hits) == (renders + 1, hits + 1)
-
-    async def test_empty_chart_comes_back_from_the_worker(
-        self, process_renderer: ChartRenderer
-    ) -> None:
-        with pytest.raises(EmptyChart, match="nothing to draw"):
-            await process_renderer.render(EMPTY["no capaian"])
-        assert chart_key(EMPTY["no capaian"]) not in process_renderer._inflight
-
-    async def test_a_dead_worker_pool_is_replaced(self, process_renderer: ChartRenderer) -> None:
-        broken = process_renderer._executor
-        assert isinstance(broken, ProcessPoolExecutor)
-        for worker in list(broken._processes.values()):  # as the OOM killer would
-            worker.kill()
-        chart = capaian(1, dataclasses.replace(META, title="Setelah pekerja mati"))
-        assert await process_renderer.render(chart) == render_png(chart)
-        assert process_renderer._executor is not broken
-        assert process_renderer.mode == "process"
-
-
-@pytest.mark.parametrize("mode", ["thread", "inline"])
-async def test_thread_and_inline_modes_render_and_cache(mode: str) -> None:
-    renderer = ChartRenderer(mode=mode)  # type: ignore[arg-type]
-    try:
-        png = await renderer.render(SMALL)  # starts itself when not started
-        assert renderer.started and renderer.mode == mode
-        assert png == render_png(SMALL)
-        assert await renderer.render(SMALL) == png
-        assert (renderer.renders, renderer.cache_hits) == (1, 1)
-    finally:
-        await renderer.close()
-    assert renderer.closed
-    with pytest.raises(RuntimeError, match="closed"):
-        await renderer.render(SMALL)
-    await renderer.close()  # closing twice is harmless
-
-
-async def test_cache_keeps_only_the_most_recently_used() -> None:
-    async with ChartRenderer(mode="inline", cache_size=2) as renderer:
-        charts = [capaian(1, dataclasses.replace(META, title=f"Grafik {i}")) for i in range(3)]
-        for chart in (charts[0], charts[1], charts[0], charts[2]):  # charts[1] is the oldest
-            await renderer.render(chart)
-        assert (renderer.renders, renderer.cache_hits) == (3, 1)
-        await renderer.render(charts[0])
-        assert renderer.cache_hits == 2
-        await renderer.render(charts[1])
-        assert renderer.renders == 4
-    assert renderer.closed
-
-
-def test_renderer_refuses_fork_and_unknown_modes() -> None:
-    with pytest.raises(ValueError, match="fork"):
-        ChartRenderer(mp_context="fork")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="mode"):
-        ChartRenderer(mode="gpu")  # type: ignore[arg-type]

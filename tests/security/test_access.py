@@ -26,9 +26,9 @@ from sicapai.models.budget import BudgetLine
 from sicapai.models.organisation import Position
 from sicapai.models.performance import Period, Submission
 from sicapai.runtime.conversations import Conversations
-from tests.chat import Chat, invite
-from tests.conftest import Database
-from tests.faults.support import dialog_state, indicator, person_id_of, snapshot
+from tests.support.chat import Chat, invite
+from tests.support.data import dialog_state, indicator, person_id_of, snapshot
+from tests.support.database import Database
 
 REFUSALS = frozenset(
     {

@@ -18,9 +18,9 @@ from sicapai.models.operations import Invite
 from sicapai.models.organisation import ChatIdentity
 from sicapai.models.queries import resolve_organisation
 from sicapai.runtime.conversations import Conversations
-from tests.chat import Chat, Clock, invite
-from tests.conftest import Database
-from tests.faults.support import person_id_of, snapshot
+from tests.support.chat import Chat, Clock, invite
+from tests.support.data import person_id_of, snapshot
+from tests.support.database import Database
 
 URLSAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 POSITION = "Kasi Transmigrasi"

@@ -22,8 +22,8 @@ from sicapai.models.db import make_engine, transaction
 from sicapai.models.migrate import upgrade
 from sicapai.models.seeding import MASTER_FILE, bundled_path, load_master
 from tests.botapi import BotApiStandIn
-from tests.faults.botprocess import BotProcess
-from tests.faults.support import invite_code
+from tests.support.data import invite_code
+from tests.support.process import BotProcess
 
 SECRET = "AAH-sicapai_SeCrEt-7f3Kq9ZxW2"
 TOKEN = f"735190:{SECRET}"

@@ -28,9 +28,9 @@ from sicapai.models.performance import Indicator, Period
 from sicapai.models.queries import resolve_organisation
 from sicapai.models.seeding import DEMO_FILE, MASTER_FILE, bundled_path, load_demo, load_master
 from sicapai.runtime.conversations import Conversations
-from tests.chat import Chat, Clock
-from tests.conftest import POSTGRES_URL
-from tests.faults.support import revisions
+from tests.support.chat import Chat, Clock
+from tests.support.data import revisions
+from tests.support.database import POSTGRES_URL
 
 PREVIOUS_HEAD = "0003"
 

@@ -43,8 +43,8 @@ from sicapai.models.performance import (
 from sicapai.models.queries import get_period, resolve_organisation, years_with_pk
 from sicapai.models.seeding import MASTER_FILE, bundled_path, load_master
 from sicapai.reports.numbers import Field
-from tests.cli_helpers import run_cli
-from tests.conftest import Database
+from tests.support.cli import run_cli
+from tests.support.database import Database
 
 ORG = "disnakertrans-banjar"
 

@@ -12,8 +12,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from tests.botapi import BotApiStandIn
-from tests.cli_helpers import run_cli
-from tests.conftest import Database
+from tests.support.cli import run_cli
+from tests.support.database import Database
 
 TOKEN = "987654:OPERATOR-secret-token"
 

@@ -17,11 +17,10 @@ from sicapai.models.outbox import OutboxMessage
 from sicapai.runtime.conversations import Conversations
 from sicapai.runtime.delivery import Delivery
 from sicapai.runtime.outbox import OutboxSender
-from tests.bot.conftest import User, conversations, start_bot, stop_bot
 from tests.botapi import BotApiStandIn
-from tests.chat import Chat, Clock, invite
-from tests.conftest import Database
-from tests.handlers.test_review import report
+from tests.support.chat import Chat, Clock, invite, report
+from tests.support.database import Database
+from tests.support.telegram import User, conversations, start_bot, stop_bot
 
 
 class Phone:

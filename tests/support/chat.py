@@ -1,4 +1,5 @@
-"""Driving conversations in tests: send text, press buttons by label, send files."""
+"""Driving conversations in tests: send text, press buttons by label, send files; and the few
+walks through `/lapor` that many tests share."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlmodel import select
+
 from sicapai.handlers.port import Event, EventKind, Identity, IncomingFile, Reply
 from sicapai.models.db import transaction
 from sicapai.models.invites import create_invite
 from sicapai.models.people import find_position
+from sicapai.models.performance import Indicator, Period, Revision, Submission
 from sicapai.models.queries import resolve_organisation
 from sicapai.runtime.conversations import Conversations
 from sicapai.runtime.turns import TurnResult
@@ -95,3 +99,45 @@ class Chat:
     @property
     def text(self) -> str:
         return "\n\n".join(r.text for r in self.replies)
+
+
+# --- walks many tests share -------------------------------------------------------------
+
+
+async def report_ik18(chat: Chat, numerator: str = "90", denominator: str = "100") -> None:
+    await chat.send("/lapor")
+    await chat.press("IK.18")
+    await chat.send(numerator)
+    await chat.send(denominator)
+
+
+async def report(chat: Chat, code: str, *figures: str, reason: str | None = None) -> None:
+    await chat.send("/lapor")
+    await chat.press(code)
+    if any("Ubah angka" in b.label for r in chat.replies for row in r.buttons for b in row):
+        await chat.press("Ubah angka")
+    for figure in figures:
+        await chat.send(figure)
+    await chat.press("Lewati")  # pendorong
+    await chat.press("Lewati")  # bukti
+    if reason is not None:
+        await chat.send(reason)
+
+
+def slot(
+    app: Conversations, code: str, quarter: int = 4
+) -> tuple[Submission | None, list[Revision]]:
+    with transaction(app.engine) as session:
+        indicator = session.exec(select(Indicator).where(Indicator.code == code)).one()
+        period = session.exec(select(Period).where(Period.quarter == quarter)).one()
+        submission = session.exec(
+            select(Submission).where(
+                Submission.indicator_id == indicator.id, Submission.period_id == period.id
+            )
+        ).first()
+        revisions = (
+            list(session.exec(select(Revision).where(Revision.submission_id == submission.id)))
+            if submission
+            else []
+        )
+        return submission, revisions

@@ -186,3 +186,15 @@ TABEL_3_3: dict[str, dict[str, Decimal | str]] = {
         "kriteria": "Sangat Tinggi",
     },
 }
+
+
+# code -> (why the printed capaian is wrong, the capaian the raw figures give)
+SEED_INCONSISTENCIES: dict[str, tuple[str, Decimal]] = {
+    "IK.04": ("91.74 / 86 = 106.67, printed truncated as 106", Decimal("106.67")),
+    "IK.13": ("528 / 985 = 53.60%, / 52.8 = 101.52, printed truncated as 101", Decimal("101.52")),
+    "IK.14": ("25 / 474 = 5.27%, / 2.5 = 210.97, printed truncated as 210", Decimal("210.97")),
+    "IK.15": ("128 / 1986 = 6.45%, printed truncated as 6.44 and capaian 100", Decimal("100.08")),
+    "IK.19": ("1762 / 1000 = 176.20, printed truncated as 176", Decimal("176.20")),
+    "IK.22": ("175 / 474 = 36.92%, printed as 37 (capaian 92.5)", Decimal("92.30")),
+    "IK.23": ("175 / 474 = 36.92%, printed as 37 (capaian 82.22)", Decimal("82.04")),
+}

@@ -12,7 +12,7 @@ from sqlmodel import SQLModel, select
 from sicapai.models import BudgetLine, Organisation, Person
 from sicapai.models.db import transaction
 from sicapai.models.migrate import current_revision, head_revision
-from tests.conftest import Database
+from tests.support.database import Database
 
 EXACT = [
     Decimal("50.0567536889897843359818388195232690124858115777525539160045402951191827"),

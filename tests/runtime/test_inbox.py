@@ -13,8 +13,8 @@ from sicapai.models.inbox import InboundUpdate
 from sicapai.models.outbox import OutboxMessage
 from sicapai.runtime.conversations import Conversations
 from sicapai.runtime.outbox import prune_records
-from tests.chat import Chat, Clock
-from tests.faults.support import dialog_state, person_id_of
+from tests.support.chat import Chat, Clock
+from tests.support.data import dialog_state, person_id_of
 
 
 async def typed(app: Conversations, chat: Chat, text: str, update_id: str) -> list[str]:

@@ -30,9 +30,9 @@ from sicapai.reports.calendar import (
 from sicapai.runtime.conversations import Conversations
 from sicapai.runtime.delivery import Delivery
 from sicapai.runtime.outbox import OutboxSender
-from tests.chat import Chat, Clock
-from tests.cli_helpers import run_cli
-from tests.conftest import Database
+from tests.support.chat import Chat, Clock
+from tests.support.cli import run_cli
+from tests.support.database import Database
 
 WITA = ZoneInfo("Asia/Makassar")
 
@@ -296,7 +296,7 @@ async def test_a_block_stops_reminders_until_the_person_writes_again(
     """Blocked once is not blocked for ever: the mark is on the Telegram chat, the admin is
     told once (through the durable outbox), and the person's next message clears it."""
     admin = Chat(app, 99, "Admin")
-    from tests.chat import invite
+    from tests.support.chat import invite
 
     await admin.send(f"/start {invite(app, None, admin=True)}")
     sari = people["transmigrasi"]
@@ -330,7 +330,7 @@ async def test_the_admin_clears_a_mark_and_reminders_resume(
     app: Conversations, people: dict[str, Chat], clock: Clock, office: Database
 ) -> None:
     admin = Chat(app, 99, "Admin")
-    from tests.chat import invite
+    from tests.support.chat import invite
 
     await admin.send(f"/start {invite(app, None, admin=True)}")
     outbox = Outbox()

@@ -14,7 +14,7 @@ from sicapai.models.memo import remember_reads
 from sicapai.models.organisation import Holding, Person
 from sicapai.models.people import bind_holding, find_position, held_positions
 from sicapai.models.queries import resolve_organisation
-from tests.conftest import Database
+from tests.support.database import Database
 
 
 @contextmanager

@@ -15,12 +15,12 @@ import pytest
 from sqlalchemy import event
 
 from sicapai.runtime.conversations import Conversations
-from tests.bot.conftest import TOKEN, User, start_bot, stop_bot
 from tests.botapi import BotApiStandIn
-from tests.chat import Clock
-from tests.conftest import Database
-from tests.faults.botprocess import BotProcess
-from tests.faults.support import revisions
+from tests.support.chat import Clock
+from tests.support.data import revisions
+from tests.support.database import Database
+from tests.support.process import BotProcess
+from tests.support.telegram import TOKEN, User, start_bot, stop_bot
 
 DATABASE_DOWN = "sedang ada gangguan"
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_helpers import run_cli
-from tests.conftest import Database
+from tests.support.cli import run_cli
+from tests.support.database import Database
 
 
 def test_fresh_database_upgrade_seed_and_table(tmp_path: Path) -> None:

@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.cli_helpers import run_cli
-from tests.conftest import Database
+from tests.support.cli import run_cli
+from tests.support.database import Database
 
 
 def _run(

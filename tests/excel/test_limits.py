@@ -30,9 +30,9 @@ from sicapai.handlers.texts import excel as texts
 from sicapai.models.db import transaction
 from sicapai.models.performance import Indicator
 from sicapai.runtime.conversations import Conversations
-from tests.chat import Chat, invite
-from tests.cli_helpers import run_cli
-from tests.conftest import Database
+from tests.support.chat import Chat, invite
+from tests.support.cli import run_cli
+from tests.support.database import Database
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -14,8 +14,8 @@ from sicapai.models.reporting import NewRevision, save_revision
 from sicapai.models.types import utcnow
 from sicapai.reports.capaian import Figures
 from sicapai.reports.consistency import check_cumulative
-from tests.cli_helpers import run_cli
-from tests.conftest import Database
+from tests.support.cli import run_cli
+from tests.support.database import Database
 
 
 def _periksa(db: Database) -> list[str]:
