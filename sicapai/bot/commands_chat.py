@@ -164,7 +164,12 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from sicapai.runtime.charts import ChartRenderer
 
     conversations = _conversations(engine, settings, turn_processes=settings.sicapai_turn_workers)
-    conversations.charts = ChartRenderer(mode="process")  # warmed up when the bot starts
+    workers = settings.sicapai_chart_workers  # warmed up when the bot starts
+    conversations.charts = (
+        ChartRenderer(mode="process", max_workers=workers)
+        if workers
+        else ChartRenderer(mode="thread")
+    )
     application = build_application(conversations, token=token, base_url=settings.telegram_base_url)
     log.info("SiCapai berjalan (polling); hentikan dengan Ctrl-C")
     try:

@@ -6,7 +6,6 @@ deployment is configured with, and so that a bad value fails early with one clea
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -28,6 +27,8 @@ class Settings(BaseSettings):
     sicapai_files_dir: Path = Path("bukti")
     # worker processes for conversation turns in `sicapai run` (0: threads in the bot's process)
     sicapai_turn_workers: int = Field(default=2, ge=0, le=32)
+    # processes that draw charts in `sicapai run` (0: a thread in the bot's process)
+    sicapai_chart_workers: int = Field(default=2, ge=0, le=16)
 
     @field_validator("sicapai_tz")
     @classmethod
@@ -52,9 +53,3 @@ class Settings(BaseSettings):
     def token(self) -> str | None:
         """The bot token in clear, for the one place that needs it (never log this)."""
         return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
-
-
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    """The process-wide settings, read once."""
-    return Settings()

@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from sicapai.models.guards import ALREADY_DONE, Conflict, expect_one, seam
+from sicapai.models.guards import ALREADY_DONE, Conflict, expect_one, reflect, seam
 from sicapai.models.operations import AuditLog, record_audit
 from sicapai.models.organisation import (
     AdminGrant,
@@ -102,7 +102,7 @@ def deactivate(
         ),
         Conflict(ALREADY_DONE, person_id=person_id),
     )
-    person.active = False
+    reflect(person, active=False)
     record_audit(
         session,
         organisation_id,

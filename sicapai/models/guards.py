@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 
 class Conflict(Exception):
@@ -50,6 +51,13 @@ ALREADY_DONE = "already_done"  # a lock or a deactivation someone else made firs
 
 class StaleState(Exception):
     """The person's dialog state moved under this turn (another of their turns won)."""
+
+
+def reflect(row: Any, **values: Any) -> None:
+    """After a guarded UPDATE wrote `values`, show them on the ORM object too, without marking
+    it changed: a dirty object would be flushed again, unguarded, as a second UPDATE."""
+    for name, value in values.items():
+        set_committed_value(row, name, value)
 
 
 def expect_one(result: Any, conflict: Conflict) -> None:

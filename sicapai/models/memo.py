@@ -16,9 +16,9 @@ Rules that keep it safe, all attached to the opted-in session alone:
   memory (it would have to autoflush first);
 - each remembered read names the tables it reads; a flush forgets every read of a table it
   wrote (saving a revision keeps "which positions does this person hold");
-- any other write through the session — an ORM-enabled `session.execute(update(...))`, a Core
-  statement on `session.connection()`, raw SQL — forgets everything, and so do a commit and a
-  rollback;
+- any other write through the session — an ORM-enabled `session.execute(update(...))` or a
+  Core statement on `session.connection()` — forgets the reads of the table it writes; raw SQL
+  that is not a SELECT forgets everything, and so do a commit and a rollback;
 - a remembered list is copied on the way out, so a caller that appends to it cannot change
   what the next caller sees.
 """
@@ -29,10 +29,11 @@ import functools
 from collections.abc import Callable, Hashable
 from typing import Any, ParamSpec, TypeVar, cast
 
-from sqlalchemy import event
+from sqlalchemy import Table, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.sql import Select
+from sqlalchemy.sql.dml import UpdateBase
 
 MEMO = "sicapai.memo"
 FLUSHING = "sicapai.memo.flushing"
@@ -83,14 +84,27 @@ def _forget_written(session: OrmSession, _flush_context: Any) -> None:
         del memo[key]
 
 
+def _forget_tables(session: OrmSession, written: set[str]) -> None:
+    memo: dict[Hashable, tuple[frozenset[str], Any]] | None = session.info.get(MEMO)
+    if memo:
+        for key in [k for k, (tables, _) in memo.items() if tables & written]:
+            del memo[key]
+
+
 def _watch_connection(session: OrmSession, _transaction: Any, connection: Connection) -> None:
     """Every statement of the session's transaction passes here, the session's own flushes
-    (already handled table by table) and its reads aside: anything else is a write."""
+    (already handled table by table) and its reads aside: an UPDATE, INSERT or DELETE built
+    with SQLAlchemy forgets the reads of its table (a guarded save keeps "which positions does
+    this person hold"); any other statement that is not a SELECT forgets everything."""
 
     def on_execute(
         _conn: Connection, clause: Any, _multiparams: Any, _params: Any, _options: Any
     ) -> None:
         if session.info.get(FLUSHING) or isinstance(clause, Select):
+            return
+        table = getattr(clause, "table", None)
+        if isinstance(clause, UpdateBase) and isinstance(table, Table):
+            _forget_tables(session, {table.name})
             return
         text = str(clause).lstrip()[:6].upper()
         if not text.startswith(("SELECT", "WITH")):

@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from sicapai.models.guards import reflect
 from sicapai.models.operations import record_audit
 from sicapai.models.organisation import AdminGrant, ChatIdentity, Holding, Person, Position
 
@@ -39,7 +40,7 @@ def mark_unreachable(*, session: Session, chat: ChatIdentity, now: datetime) -> 
         .values(unreachable_at=now)
         .execution_options(synchronize_session=False)
     )
-    chat.unreachable_at = now
+    reflect(chat, unreachable_at=now)
     return getattr(result, "rowcount", 0) == 1
 
 

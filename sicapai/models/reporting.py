@@ -22,6 +22,7 @@ from sicapai.models.guards import (
     Conflict,
     expect_one,
     is_unique_violation,
+    reflect,
     seam,
 )
 from sicapai.models.memo import per_unit_of_work
@@ -209,11 +210,7 @@ def save_revision(
         ),
         Conflict(SUBMISSION_CHANGED, indicator_id=indicator.id, period_id=period.id),
     )
-    submission.current_revision, submission.status, submission.updated_at = (
-        number,
-        Status.SENT,
-        now,
-    )
+    reflect(submission, current_revision=number, status=Status.SENT, updated_at=now)
     revision = Revision(
         submission_id=submission.id,
         number=number,

@@ -23,6 +23,7 @@ from sicapai.models.guards import (
     SUBMISSION_CHANGED,
     Conflict,
     expect_one,
+    reflect,
     seam,
 )
 from sicapai.models.operations import record_audit
@@ -152,7 +153,7 @@ def _decide_review(
         ),
         Conflict(SUBMISSION_CHANGED, submission_id=submission.id),
     )
-    submission.status, submission.review_note, submission.updated_at = status, note, now
+    reflect(submission, status=status, review_note=note, updated_at=now)
     return indicator
 
 
@@ -258,7 +259,7 @@ def lock(*, session: Session, period: Period, person_id: int | None, now: dateti
         ),
         Conflict(ALREADY_DONE, period_id=period.id),
     )
-    period.locked, period.locked_at = True, now
+    reflect(period, locked=True, locked_at=now)
     report = lock_report(session=session, period=period)
     record_audit(
         session,
@@ -380,7 +381,7 @@ def decide_change(
         ),
         Conflict(ALREADY_DECIDED, change_id=request.id),
     )
-    request.status, request.decided_by, request.decided_at = status, person_id, now
+    reflect(request, status=status, decided_by=person_id, decided_at=now)
     number = None
     if approve_it:
         data = dict(request.payload)

@@ -30,7 +30,7 @@ from sicapai.handlers.registrasi import AttemptLimiter
 from sicapai.handlers.turn import FileRule, Turn
 from sicapai.models import inbox, outbox
 from sicapai.models.db import transaction
-from sicapai.models.guards import Conflict, StaleState, is_unique_violation
+from sicapai.models.guards import Conflict, StaleState, is_unique_violation, reflect
 from sicapai.models.inbox import InboundUpdate
 from sicapai.models.memo import remember_reads
 from sicapai.models.operations import DialogState
@@ -292,7 +292,7 @@ def _reachable_again(session: Session, chat: ChatIdentity) -> None:
         .values(unreachable_at=None)
         .execution_options(synchronize_session=False)
     )
-    chat.unreachable_at = None
+    reflect(chat, unreachable_at=None)
 
 
 def without_nul(event: Event) -> Event:

@@ -56,7 +56,12 @@ async def test_a_redelivered_typed_figure_is_handled_once(
         nonlocal runs
         runs += 1
         return BotProcess.against(
-            standin, database_url=office.url, token=TOKEN, workdir=tmp_path, name=f"run{runs}"
+            standin,
+            database_url=office.url,
+            token=TOKEN,
+            workdir=tmp_path,
+            name=f"run{runs}",
+            lean=True,  # redelivery is the subject, not the worker processes
         )
 
     kasi = User(standin, USER)

@@ -43,7 +43,10 @@ class BotProcess:
         workdir: Path,
         name: str,
         args: tuple[str, ...] = (),
+        lean: bool = False,
     ) -> None:
+        """`lean` runs turns and charts in threads of the bot's own process: the same code
+        paths, without the worker processes a test about something else would wait for."""
         self.workdir = workdir
         self.args = args
         self.env = bot_environment(
@@ -52,13 +55,22 @@ class BotProcess:
             base_url=base_url,
             files_dir=workdir / "bukti",
         )
+        if lean:
+            self.env.update(SICAPAI_TURN_WORKERS="0", SICAPAI_CHART_WORKERS="0")
         self.stdout_path = workdir / f"{name}.out"
         self.stderr_path = workdir / f"{name}.err"
         self.process: asyncio.subprocess.Process | None = None
 
     @classmethod
     def against(
-        cls, api: BotApiStandIn, *, database_url: str, token: str, workdir: Path, name: str
+        cls,
+        api: BotApiStandIn,
+        *,
+        database_url: str,
+        token: str,
+        workdir: Path,
+        name: str,
+        lean: bool = False,
     ) -> BotProcess:
         return cls(
             database_url=database_url,
@@ -66,6 +78,7 @@ class BotProcess:
             base_url=api.base_url,
             workdir=workdir,
             name=name,
+            lean=lean,
         )
 
     async def start(self) -> None:
