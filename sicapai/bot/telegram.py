@@ -16,7 +16,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import (
-    BotCommand,
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -36,6 +35,7 @@ from telegram.ext import (
 
 from sicapai.bot.reminders import Pacer, ReminderService
 from sicapai.bot.send_gate import BACKGROUND, SendGate, retry_after_seconds
+from sicapai.bot.telegram_menu import SYNC_SECONDS, CommandMenus
 from sicapai.handlers.port import Event, EventKind, Identity, IncomingFile, Reply
 from sicapai.handlers.texts import to_plain
 from sicapai.runtime.conversations import Conversations
@@ -48,17 +48,6 @@ log = logging.getLogger(__name__)
 App = Application[Any, Any, Any, Any, Any, Any]
 
 CHANNEL = "telegram"
-COMMANDS = [
-    ("lapor", "Laporkan realisasi indikator kinerja"),
-    ("anggaran", "Laporkan realisasi anggaran"),
-    ("capaian", "Ringkasan capaian kinerja"),
-    ("grafik", "Grafik capaian dan anggaran"),
-    ("status", "Siapa yang sudah dan belum melapor"),
-    ("verifikasi", "Verifikasi laporan bawahan"),
-    ("pengingat", "Lihat dan tunda pengingat"),
-    ("batal", "Hentikan proses yang sedang berjalan"),
-    ("bantuan", "Daftar perintah dan cara menulis angka"),
-]
 
 
 class PerPersonUpdateProcessor(BaseUpdateProcessor):
@@ -151,11 +140,16 @@ class TelegramChannel:
     """Wires the conversations to a PTB Application."""
 
     def __init__(
-        self, conversations: Conversations, outbox: OutboxSender | None = None, account: str = ""
+        self,
+        conversations: Conversations,
+        outbox: OutboxSender | None = None,
+        account: str = "",
+        menus: CommandMenus | None = None,
     ) -> None:
         self.conversations = conversations
         self.outbox = outbox
         self.account = account  # the bot's id: two bots number their updates independently
+        self.menus = menus
 
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         user, chat = update.effective_user, update.effective_chat
@@ -189,6 +183,8 @@ class TelegramChannel:
             await self.conversations.replied(result)
         if result.notice_ids and self.outbox is not None:
             await self.outbox.drain(result.notice_ids)
+        if result.menu_changed and self.menus is not None:
+            await self.menus.sync(context.bot)  # a new admin sees the admin commands at once
 
     @staticmethod
     async def answer(query: CallbackQuery, replies: list[Reply]) -> None:
@@ -318,6 +314,22 @@ def schedule_outbox(
     )
 
 
+def schedule_menus(application: App, menus: CommandMenus) -> None:
+    """Admins added or removed from the command line get their menu within minutes."""
+
+    async def sync(context: ContextTypes.DEFAULT_TYPE) -> None:
+        await menus.sync(context.bot)
+
+    assert application.job_queue is not None
+    application.job_queue.run_repeating(
+        sync,
+        interval=SYNC_SECONDS,
+        first=SYNC_SECONDS,
+        name="menu_perintah",
+        job_kwargs={"max_instances": 1, "coalesce": True},
+    )
+
+
 def schedule_reminders(application: App, conversations: Conversations) -> None:
     """One periodic tick on PTB's JobQueue (APScheduler on the bot's own event loop)."""
     service = ReminderService(
@@ -358,9 +370,9 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
     )
 
 
-async def on_start(application: App, conversations: Conversations) -> None:
-    """Register the Indonesian command menu and warm the turn and chart workers up."""
-    await application.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
+async def on_start(application: App, conversations: Conversations, menus: CommandMenus) -> None:
+    """Register the Indonesian command menus and warm the turn and chart workers up."""
+    await menus.sync(application.bot)
     await conversations.start()
     if conversations.charts is not None:
         await conversations.charts.start()
@@ -384,7 +396,8 @@ def build_application(
     """
     sender = OutboxSender(conversations.engine, clock=conversations.clock)
     account = token.partition(":")[0]  # the bot's id, public and stable for the token
-    channel = TelegramChannel(conversations, sender, account=account)
+    menus = CommandMenus(conversations.engine, CHANNEL)
+    channel = TelegramChannel(conversations, sender, account=account, menus=menus)
     builder = (
         ApplicationBuilder()
         .token(token)
@@ -395,7 +408,7 @@ def build_application(
         )
         .rate_limiter(SendGate(max_retries=rate_limit_retries))
         .concurrent_updates(PerPersonUpdateProcessor())
-        .post_init(lambda app: on_start(app, conversations))
+        .post_init(lambda app: on_start(app, conversations, menus))
         .post_shutdown(lambda _: conversations.close())
     )
     if read_timeout is not None:
@@ -409,4 +422,5 @@ def build_application(
     if reminders:
         schedule_reminders(application, conversations)
         schedule_outbox(application, conversations, sender)
+        schedule_menus(application, menus)
     return application

@@ -1,9 +1,15 @@
 """The admin's chat commands: `/admin` (invites, people, deactivation, delegation, quarterly
-targets, audit log), `/kunci` (lock a quarter), `/periksa` (consistency check)."""
+targets, audit log, unreachable chats), `/kunci` (lock a quarter), `/periksa` (consistency
+check), `/ekspor` (the LKjIP workbook of a quarter) and `/impor` (load a filled workbook).
+
+Only the office's admins get here: the router refuses their commands to anyone else, and
+`allowed` refuses every press of a person who is no longer an admin.
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from enum import StrEnum
 from pathlib import Path
 
 from sqlmodel import col, select
@@ -14,6 +20,16 @@ from sicapai.excel.importer import import_workbook
 from sicapai.excel.workbook import WorkbookError
 from sicapai.excel.writer import to_bytes
 from sicapai.handlers import lookups, texts
+from sicapai.handlers.flow import (
+    Action,
+    Audience,
+    Command,
+    Flow,
+    Step,
+    number,
+    one_of,
+    quarter,
+)
 from sicapai.handlers.port import StoredFile
 from sicapai.handlers.texts import admin as t
 from sicapai.handlers.texts import excel as xt
@@ -33,7 +49,6 @@ from sicapai.models.consistency import find_problems
 from sicapai.models.guards import Conflict
 from sicapai.models.invites import create_invite
 from sicapai.models.organisation import Person, Position
-from sicapai.models.people import is_admin
 from sicapai.models.performance import Indicator, Period
 from sicapai.models.reachability import clear_mark, unreachable_chats
 from sicapai.models.review import lock, lock_report
@@ -43,25 +58,57 @@ from sicapai.reports.dates import local_datetime
 from sicapai.reports.numbers import Field, format_number, parse_number
 from sicapai.reports.periods import quarter_end, quarter_name
 
-CODE = "ad"
-FIGURE_STEPS = frozenset({"target"})
 PAGE_SIZE = 8
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FILE_RULE = FileRule(frozenset({XLSX}), frozenset({".xlsx"}), photos=False, refusal=t.NOT_EXCEL)
+EXCEL_FILES = FileRule(frozenset({XLSX}), frozenset({".xlsx"}), photos=False, refusal=t.NOT_EXCEL)
 
 
-def accepts_file(step: str | None) -> bool:
-    return step == "impor"
+class S(StrEnum):
+    """The steps; the values are what stored dialog states carry."""
+
+    MENU = "menu"  # /admin's menu
+    UNDANG = "undang"  # the position list, then (with position_id) definitif or Plt
+    NONAKTIF = "nonaktif"  # the person list, then (with person_id) the confirmation
+    DELEGASI = "delegasi"  # the position whose indicators someone else may fill in
+    WAKIL = "wakil"  # (position_id) the position that may fill them in
+    TARGET = "target"  # the indicator list, then (with indicator_id) the four targets typed
+    AUDIT = "audit"  # the indicator list of the audit log
+    BLOKIR = "blokir"  # the chats marked unreachable, each with its "Hapus tanda" button
+    KUNCI = "kunci"  # /kunci: the quarters, then (with period_id) the lock preview
+    EKSPOR = "ekspor"  # /ekspor: which quarter
+    IMPOR = "impor"  # /impor: waiting for the workbook
 
 
-def _admin(turn: Turn) -> bool:
-    org = turn.organisation
-    if org is None or not is_admin(
-        session=turn.session, person_id=turn.person_id, organisation_id=org.id
-    ):
-        turn.say(t.ONLY_ADMIN)
-        return False
-    return True
+class A(StrEnum):
+    """The buttons' actions; the values are what buttons already sent carry."""
+
+    MENU = "m"  # m:<a list's purpose | orang | blokir>
+    PAGE = "pg"  # pg:<purpose>:<page>
+    INVITE = "undang"  # undang:<position>
+    ACTING = "plt"  # plt:<0 definitif | 1 Plt>
+    DEACTIVATE = "nonaktif"  # nonaktif:<person>
+    DEACTIVATE_OK = "ya_nonaktif"
+    DELEGATE = "delegasi"  # delegasi:<position>
+    HELPER = "wakil"  # wakil:<position>
+    TARGETS = "target"  # target:<indicator>
+    AUDIT = "audit"  # audit:<indicator>
+    UNMARK = "pulih"  # pulih:<chat>
+    EXPORT = "eq"  # eq:<quarter>
+    LOCK_QUARTER = "kq"  # kq:<period>
+    LOCK_OK = "kunci_ya"
+
+
+PEOPLE = "orang"  # m:orang, the list of people (a reply, not a step)
+MENU_LISTS = (S.UNDANG, S.NONAKTIF, S.DELEGASI, S.TARGET, S.AUDIT)  # m:<purpose> opens a list
+LISTS = frozenset({*MENU_LISTS, S.WAKIL})  # the purposes a paged list may have
+
+
+def admins_only(turn: Turn) -> bool:
+    """Before every press: a person who is no longer an admin is told so."""
+    if turn.is_admin():
+        return True
+    turn.say(t.ONLY_ADMIN)
+    return False
 
 
 def _org_id(turn: Turn) -> int:
@@ -69,17 +116,19 @@ def _org_id(turn: Turn) -> int:
     return turn.organisation.id
 
 
-def start(turn: Turn, args: str = "") -> None:
-    if not _admin(turn):
-        return
-    turn.goto(CODE, "menu")
+def open_admin_menu(turn: Turn, args: str = "") -> None:
+    """`/admin`: the menu."""
+    turn.goto(FLOW.code, S.MENU)
     turn.say(
         t.MENU,
         [
-            [(t.BTN_INVITE, "m:undang"), (t.BTN_PEOPLE, "m:orang")],
-            [(t.BTN_DEACTIVATE, "m:nonaktif"), (t.BTN_DELEGATE, "m:delegasi")],
-            [(t.BTN_TARGETS, "m:target"), (t.BTN_AUDIT, "m:audit")],
-            [(t.BTN_UNREACHABLE, "m:blokir")],
+            [(t.BTN_INVITE, f"{A.MENU}:{S.UNDANG}"), (t.BTN_PEOPLE, f"{A.MENU}:{PEOPLE}")],
+            [
+                (t.BTN_DEACTIVATE, f"{A.MENU}:{S.NONAKTIF}"),
+                (t.BTN_DELEGATE, f"{A.MENU}:{S.DELEGASI}"),
+            ],
+            [(t.BTN_TARGETS, f"{A.MENU}:{S.TARGET}"), (t.BTN_AUDIT, f"{A.MENU}:{S.AUDIT}")],
+            [(t.BTN_UNREACHABLE, f"{A.MENU}:{S.BLOKIR}")],
         ],
     )
 
@@ -87,12 +136,18 @@ def start(turn: Turn, args: str = "") -> None:
 # --- choosing from long lists ----------------------------------------------------------
 
 
+def list_page(arg: str) -> bool:
+    """The argument of "pg": `<purpose>:<page>`, for a list this flow shows."""
+    purpose, _, page = arg.partition(":")
+    return purpose in LISTS and page.isdigit()
+
+
 def _pick(turn: Turn, prompt: str, items: list[tuple[str, str]], page: int, purpose: str) -> None:
     """A paged list of buttons; `items` are (label, action)."""
     pages = max(1, -(-len(items) // PAGE_SIZE))
     page = min(page, pages - 1)
     buttons = [[item] for item in items[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]]
-    nav = lookups.page_buttons(page, pages, f"pg:{purpose}")
+    nav = lookups.page_buttons(page, pages, f"{A.PAGE}:{purpose}")
     if nav:
         buttons.append(nav)
     turn.say(prompt, buttons)
@@ -120,24 +175,52 @@ def _indicators(turn: Turn) -> list[Indicator]:
 
 
 def show_list(turn: Turn, purpose: str, page: int = 0) -> None:
-    if purpose in ("undang", "delegasi", "wakil"):
+    if purpose in (S.UNDANG, S.DELEGASI, S.WAKIL):
         prompt = t.CHOOSE_POSITION
-        if purpose == "wakil":
+        if purpose == S.WAKIL:
             owner = turn.session.get(Position, turn.data.get("position_id"))
             prompt = t.CHOOSE_DELEGATE.format(position=texts.esc(owner.name if owner else ""))
         items = [(p.name[:40], f"{purpose}:{p.id}") for p in _positions(turn)]
         _pick(turn, prompt, items, page, purpose)
-    elif purpose == "nonaktif":
+    elif purpose == S.NONAKTIF:
         rows = [r for r in people(session=turn.session, organisation_id=_org_id(turn)) if r.active]
-        _pick(
-            turn, t.CHOOSE_PERSON, [(r.name[:40], f"nonaktif:{r.id}") for r in rows], page, purpose
-        )
-    elif purpose in ("target", "audit"):
+        items = [(r.name[:40], f"{A.DEACTIVATE}:{r.id}") for r in rows]
+        _pick(turn, t.CHOOSE_PERSON, items, page, purpose)
+    elif purpose in (S.TARGET, S.AUDIT):
         items = [(f"{i.code} {i.name[:30]}", f"{purpose}:{i.id}") for i in _indicators(turn)]
         _pick(turn, t.CHOOSE_INDICATOR, items, page, purpose)
 
 
-# --- the actions ------------------------------------------------------------------------
+def open_from_menu(turn: Turn, arg: str) -> None:
+    """A button of `/admin`'s menu."""
+    if arg == PEOPLE:
+        list_people(turn)
+    elif arg == S.BLOKIR:
+        list_unreachable(turn)
+    else:
+        turn.set_step(arg)
+        show_list(turn, arg)
+
+
+def turn_page(turn: Turn, arg: str) -> None:
+    purpose, _, page = arg.partition(":")
+    show_list(turn, purpose, int(page))
+
+
+# --- invites, people, unreachable chats ---------------------------------------------------
+
+
+def choose_invite_position(turn: Turn, arg: str) -> None:
+    turn.set_step(S.UNDANG, position_id=int(arg))
+    turn.say(t.PLT_OR_NOT, [[("Definitif", f"{A.ACTING}:0"), ("Plt", f"{A.ACTING}:1")]])
+
+
+def choose_acting(turn: Turn, arg: str) -> None:
+    position_id = turn.data.get("position_id")
+    if not position_id:
+        turn.say(texts.STALE_MENU)
+        return
+    make_invite(turn, int(position_id), arg == "1")
 
 
 def make_invite(turn: Turn, position_id: int, acting: bool) -> None:
@@ -174,18 +257,18 @@ def list_unreachable(turn: Turn) -> None:
         turn.say(t.NOBODY_UNREACHABLE)
         return
     zone = turn.organisation.timezone if turn.organisation else turn.app.default_timezone
-    turn.set_step("blokir")
+    turn.set_step(S.BLOKIR)
     turn.say(
         t.unreachable_list([(r.name, r.channel, local_datetime(r.since, zone)) for r in rows]),
-        [[(f"Hapus tanda {r.name[:30]}", f"pulih:{r.chat_id}")] for r in rows[:PAGE_SIZE]],
+        [[(f"Hapus tanda {r.name[:30]}", f"{A.UNMARK}:{r.chat_id}")] for r in rows[:PAGE_SIZE]],
     )
 
 
-def clear_unreachable(turn: Turn, chat_id: int) -> None:
+def clear_unreachable(turn: Turn, arg: str) -> None:
     cleared = clear_mark(
         session=turn.session,
         organisation_id=_org_id(turn),
-        chat_id=chat_id,
+        chat_id=int(arg),
         by=turn.person_id,
         now=turn.now,
     )
@@ -207,23 +290,80 @@ def on_conflict(turn: Turn, conflict: Conflict) -> None:
         turn.say(texts.CHANGED_MEANWHILE)
 
 
-def confirm_deactivate(turn: Turn, person_id: int) -> None:
+# --- deactivation and delegation ----------------------------------------------------------
+
+
+def confirm_deactivate(turn: Turn, arg: str) -> None:
+    person_id = int(arg)
     person = turn.session.get(Person, person_id)
     if person is None:
         turn.say(texts.STALE_MENU)
         return
-    turn.set_step("nonaktif", person_id=person_id)
+    turn.set_step(S.NONAKTIF, person_id=person_id)
     turn.say(
-        t.CONFIRM_DEACTIVATE.format(name=texts.esc(person.name)), [[(t.BTN_YES, "ya_nonaktif")]]
+        t.CONFIRM_DEACTIVATE.format(name=texts.esc(person.name)),
+        [[(t.BTN_YES, A.DEACTIVATE_OK)]],
     )
 
 
-def ask_targets(turn: Turn, indicator_id: int) -> None:
+def do_deactivate(turn: Turn, arg: str) -> None:
+    person_id = turn.data.get("person_id")
+    if not person_id:
+        turn.say(texts.STALE_MENU)
+        return
+    person = deactivate(
+        session=turn.session,
+        organisation_id=_org_id(turn),
+        person_id=int(person_id),
+        by=turn.person_id,
+        now=turn.now,
+    )
+    turn.menu_changed = True  # a deactivated admin's own menu loses the admin commands
+    turn.clear()
+    turn.say(t.deactivated(person.name if person else ""))
+
+
+def choose_delegated_position(turn: Turn, arg: str) -> None:
+    turn.set_step(S.WAKIL, position_id=int(arg))
+    show_list(turn, S.WAKIL)
+
+
+def choose_helper(turn: Turn, arg: str) -> None:
+    position_id = turn.data.get("position_id")
+    if not position_id:
+        turn.say(texts.STALE_MENU)
+        return
+    owner = turn.session.get(Position, position_id)
+    helper = turn.session.get(Position, int(arg))
+    made = (
+        owner is not None
+        and helper is not None
+        and delegate(
+            session=turn.session,
+            organisation_id=_org_id(turn),
+            position_id=ident(owner),
+            delegate_id=ident(helper),
+            by=turn.person_id,
+            now=turn.now,
+        )
+    )
+    turn.clear()
+    if made and owner is not None and helper is not None:
+        turn.say(t.delegated(helper.name, owner.name))
+    else:
+        turn.say(t.DELEGATION_EXISTS)
+
+
+# --- quarterly targets and the audit log --------------------------------------------------
+
+
+def ask_targets(turn: Turn, arg: str) -> None:
+    indicator_id = int(arg)
     indicator = turn.session.get(Indicator, indicator_id)
     if indicator is None or indicator.organisation_id != _org_id(turn):
         turn.say(texts.STALE_MENU)
         return
-    turn.set_step("target", indicator_id=indicator_id)
+    turn.set_step(S.TARGET, indicator_id=indicator_id)
     yearly = lt.show_figure(indicator.kind, indicator.unit_label, indicator.target)
     turn.say(t.ASK_TARGETS.format(code=texts.esc(indicator.code), yearly=yearly))
 
@@ -236,12 +376,12 @@ def save_targets(turn: Turn, text: str) -> None:
         return
     field = Field.PERCENT if indicator.unit_label.lower() == "persen" else Field.NUMBER
     values: dict[int, Decimal] = {}
-    for quarter, part in enumerate(parts, start=1):
+    for which, part in enumerate(parts, start=1):
         parsed = parse_number(part, field=field)
         if parsed.value is None or parsed.value < 0:
-            turn.say(t.quarter_target_problem(quarter_name(quarter), explain(parsed)))
+            turn.say(t.quarter_target_problem(quarter_name(which), explain(parsed)))
             return
-        values[quarter] = parsed.value
+        values[which] = parsed.value
     set_quarter_targets(
         session=turn.session, indicator=indicator, targets=values, by=turn.person_id, now=turn.now
     )
@@ -250,8 +390,8 @@ def save_targets(turn: Turn, text: str) -> None:
     turn.say(t.targets_saved(indicator.code, shown))
 
 
-def show_audit(turn: Turn, indicator_id: int) -> None:
-    indicator = turn.session.get(Indicator, indicator_id)
+def show_audit(turn: Turn, arg: str) -> None:
+    indicator = turn.session.get(Indicator, int(arg))
     if indicator is None or indicator.organisation_id != _org_id(turn):
         turn.say(texts.STALE_MENU)
         return
@@ -290,34 +430,35 @@ def _lockable(turn: Turn) -> list[Period]:
 
 
 def start_lock(turn: Turn, args: str = "") -> None:
-    if not _admin(turn):
-        return
+    """`/kunci`: the quarters that have ended and are not locked yet."""
     periods = _lockable(turn)
     if not periods:
         turn.say(t.NOTHING_TO_LOCK)
         return
-    turn.goto(CODE, "kunci")
+    turn.goto(FLOW.code, S.KUNCI)
     turn.say(
-        t.CHOOSE_QUARTER, [[(f"{quarter_name(p.quarter)} {p.year}", f"kq:{p.id}") for p in periods]]
+        t.CHOOSE_QUARTER,
+        [[(f"{quarter_name(p.quarter)} {p.year}", f"{A.LOCK_QUARTER}:{p.id}") for p in periods]],
     )
 
 
-def preview_lock(turn: Turn, period_id: int) -> None:
+def preview_lock(turn: Turn, arg: str) -> None:
+    period_id = int(arg)
     period = next((p for p in _lockable(turn) if p.id == period_id), None)
     if period is None:
         turn.say(texts.STALE_MENU)
         return
     report = lock_report(session=turn.session, period=period)
-    turn.set_step("kunci", period_id=period_id)
+    turn.set_step(S.KUNCI, period_id=period_id)
     turn.say(
         t.lock_preview(
             lt.period_label(period.year, period.quarter), report.missing, report.unreviewed
         ),
-        [[(t.BTN_LOCK, "kunci_ya")]],
+        [[(t.BTN_LOCK, A.LOCK_OK)]],
     )
 
 
-def do_lock(turn: Turn) -> None:
+def do_lock(turn: Turn, arg: str) -> None:
     period = next((p for p in _lockable(turn) if p.id == turn.data.get("period_id")), None)
     if period is None:
         turn.say(texts.STALE_MENU)
@@ -328,8 +469,7 @@ def do_lock(turn: Turn) -> None:
 
 
 def start_check(turn: Turn, args: str = "") -> None:
-    if not _admin(turn):
-        return
+    """`/periksa`: the consistency check of the reporting year, in chat."""
     org, year = turn.organisation, lookups.year(turn)
     assert org is not None
     if year is None:
@@ -346,131 +486,47 @@ def start_check(turn: Turn, args: str = "") -> None:
         turn.say(page)
 
 
-# --- routing ----------------------------------------------------------------------------
-
-
-def on_press(turn: Turn, action: str) -> None:
-    if turn.dialog != CODE or not _admin(turn):
-        turn.say(texts.STALE_MENU)
-        return
-    name, _, arg = action.partition(":")
-    step = turn.step
-    if name == "m" and arg in ("undang", "nonaktif", "delegasi", "target", "audit"):
-        turn.set_step(arg)
-        show_list(turn, arg)
-    elif name == "m" and arg == "orang":
-        list_people(turn)
-    elif name == "m" and arg == "blokir":
-        list_unreachable(turn)
-    elif name == "pulih" and arg.isdigit() and step == "blokir":
-        clear_unreachable(turn, int(arg))
-    elif name == "pg":
-        purpose, _, page = arg.partition(":")
-        if page.isdigit():
-            show_list(turn, purpose, int(page))
-    elif name == "undang" and arg.isdigit():
-        turn.set_step("undang", position_id=int(arg))
-        turn.say(t.PLT_OR_NOT, [[("Definitif", "plt:0"), ("Plt", "plt:1")]])
-    elif name == "plt" and step == "undang" and turn.data.get("position_id"):
-        make_invite(turn, int(turn.data["position_id"]), arg == "1")
-    elif name == "nonaktif" and arg.isdigit():
-        confirm_deactivate(turn, int(arg))
-    elif name == "ya_nonaktif" and step == "nonaktif":
-        person = deactivate(
-            session=turn.session,
-            organisation_id=_org_id(turn),
-            person_id=int(turn.data["person_id"]),
-            by=turn.person_id,
-            now=turn.now,
-        )
-        turn.clear()
-        turn.say(t.deactivated(person.name if person else ""))
-    elif name == "delegasi" and arg.isdigit():
-        turn.set_step("wakil", position_id=int(arg))
-        show_list(turn, "wakil")
-    elif name == "wakil" and arg.isdigit() and turn.data.get("position_id"):
-        owner = turn.session.get(Position, turn.data["position_id"])
-        helper = turn.session.get(Position, int(arg))
-        made = (
-            owner is not None
-            and helper is not None
-            and delegate(
-                session=turn.session,
-                organisation_id=_org_id(turn),
-                position_id=ident(owner),
-                delegate_id=ident(helper),
-                by=turn.person_id,
-                now=turn.now,
-            )
-        )
-        turn.clear()
-        if made and owner is not None and helper is not None:
-            turn.say(t.delegated(helper.name, owner.name))
-        else:
-            turn.say(t.DELEGATION_EXISTS)
-    elif name == "target" and arg.isdigit():
-        ask_targets(turn, int(arg))
-    elif name == "audit" and arg.isdigit():
-        show_audit(turn, int(arg))
-    elif name == "eq" and arg in {"1", "2", "3", "4"} and step == "ekspor":
-        export(turn, int(arg))
-    elif name == "kq" and arg.isdigit():
-        preview_lock(turn, int(arg))
-    elif name == "kunci_ya" and step == "kunci":
-        do_lock(turn)
-    else:
-        turn.say(texts.STALE_MENU)
-
-
-def on_text(turn: Turn, text: str) -> None:
-    if turn.step == "target":
-        save_targets(turn, text)
-    else:
-        turn.say(lt.PRESS_A_BUTTON)
-
-
-def on_file(turn: Turn, stored: StoredFile | None) -> None:
-    if turn.step != "impor" or stored is None:
-        turn.say(texts.FILE_NOT_EXPECTED)
-        return
-    load_workbook_file(turn, stored)
-
-
 # --- /ekspor and /impor -------------------------------------------------------------------
 
 
 def start_export(turn: Turn, args: str = "") -> None:
-    if not _admin(turn):
-        return
+    """`/ekspor`: which quarter's LKjIP tables to send."""
     year = lookups.year(turn)
     if year is None:
         turn.say(lt.NO_PK)
         return
-    turn.goto(CODE, "ekspor")
+    turn.goto(FLOW.code, S.EKSPOR)
     turn.say(
         t.CHOOSE_QUARTER,
-        [[(f"{quarter_name(q)} {year}", f"eq:{q}") for q in (1, 2, 3, 4)]],
+        [[(f"{quarter_name(q)} {year}", f"{A.EXPORT}:{q}") for q in (1, 2, 3, 4)]],
     )
 
 
-def export(turn: Turn, quarter: int) -> None:
+def export(turn: Turn, arg: str) -> None:
+    chosen = int(arg)
     org, year = turn.organisation, lookups.year(turn)
     assert org is not None and year is not None
-    data = gather_export(session=turn.session, organisation=org, year=year, quarter=quarter)
+    data = gather_export(session=turn.session, organisation=org, year=year, quarter=chosen)
     content = to_bytes(build_export(data))
     turn.clear()
     turn.say_document(
         content,
-        f"lkjip-{year}-tw{quarter}.xlsx",
-        t.exported(lt.period_label(year, quarter)),
+        f"lkjip-{year}-tw{chosen}.xlsx",
+        t.exported(lt.period_label(year, chosen)),
     )
 
 
 def start_import(turn: Turn, args: str = "") -> None:
-    if not _admin(turn):
-        return
-    turn.goto(CODE, "impor")
+    """`/impor`: wait for a filled workbook."""
+    turn.goto(FLOW.code, S.IMPOR)
     turn.say(t.ASK_WORKBOOK)
+
+
+def take_workbook(turn: Turn, stored: StoredFile | None) -> None:
+    if stored is None:
+        turn.say(texts.FILE_NOT_EXPECTED)
+        return
+    load_workbook_file(turn, stored)
 
 
 def load_workbook_file(turn: Turn, stored: StoredFile) -> None:
@@ -502,3 +558,45 @@ def load_workbook_file(turn: Turn, stored: StoredFile) -> None:
     notes = [f"• {texts.esc(xt.note(w))}" for w in report.warnings]
     for page in paginate(f"✅ {texts.esc(xt.headline(report))}", notes):
         turn.say(page)
+
+
+# --- the flow ---------------------------------------------------------------------------
+
+ADMINS = Audience.ADMINS
+
+FLOW = Flow(
+    code="ad",
+    commands=(
+        Command("admin", open_admin_menu, t.MENU_ADMIN, t.HELP_ADMIN, ADMINS, rank=80),
+        Command("kunci", start_lock, t.MENU_KUNCI, t.HELP_KUNCI, ADMINS, rank=81),
+        Command("periksa", start_check, t.MENU_PERIKSA, t.HELP_PERIKSA, ADMINS, rank=82),
+        Command("ekspor", start_export, t.MENU_EKSPOR, t.HELP_EKSPOR, ADMINS, rank=83),
+        Command("impor", start_import, t.MENU_IMPOR, t.HELP_IMPOR, ADMINS, rank=84),
+    ),
+    steps=(
+        Step(S.MENU),
+        Step(S.UNDANG, presses=(Action(A.ACTING, choose_acting, arg=one_of("0", "1")),)),
+        Step(S.NONAKTIF, presses=(Action(A.DEACTIVATE_OK, do_deactivate),)),
+        Step(S.DELEGASI),
+        Step(S.WAKIL),
+        Step(S.TARGET, on_text=save_targets, typing=True),
+        Step(S.AUDIT),
+        Step(S.BLOKIR, presses=(Action(A.UNMARK, clear_unreachable, arg=number),)),
+        Step(S.KUNCI, presses=(Action(A.LOCK_OK, do_lock),)),
+        Step(S.EKSPOR, presses=(Action(A.EXPORT, export, arg=quarter),)),
+        Step(S.IMPOR, on_file=take_workbook, files=EXCEL_FILES),
+    ),
+    actions=(
+        Action(A.MENU, open_from_menu, arg=one_of(*MENU_LISTS, PEOPLE, S.BLOKIR)),
+        Action(A.PAGE, turn_page, arg=list_page),
+        Action(A.INVITE, choose_invite_position, arg=number),
+        Action(A.DEACTIVATE, confirm_deactivate, arg=number),
+        Action(A.DELEGATE, choose_delegated_position, arg=number),
+        Action(A.HELPER, choose_helper, arg=number),
+        Action(A.TARGETS, ask_targets, arg=number),
+        Action(A.AUDIT, show_audit, arg=number),
+        Action(A.LOCK_QUARTER, preview_lock, arg=number),
+    ),
+    on_conflict=on_conflict,
+    allowed=admins_only,
+)

@@ -8,8 +8,21 @@ Choose a line → see its pagu and last quarter's figure → type the rupiah amo
 from __future__ import annotations
 
 from decimal import Decimal
+from enum import StrEnum
 
 from sicapai.handlers import texts
+from sicapai.handlers.flow import (
+    BACK_TO_LIST,
+    PAGE,
+    Action,
+    Command,
+    Flow,
+    Step,
+    listing,
+    number,
+    two_numbers,
+    typed_answer,
+)
 from sicapai.handlers.port import StoredFile
 from sicapai.handlers.texts import anggaran as t
 from sicapai.handlers.texts import lapor as lt
@@ -31,20 +44,38 @@ from sicapai.reports.dates import local_datetime
 from sicapai.reports.numbers import Field, format_percent, format_rupiah, parse_number
 from sicapai.reports.periods import default_quarter, quarter_name
 
-CODE = "ag"
 PAGE_SIZE = 8
-FIGURE_STEPS = frozenset({"jumlah"})
 
 
-def accepts_file(step: str | None) -> bool:
-    return False
+class S(StrEnum):
+    """The steps; the values are what stored dialog states carry."""
+
+    PILIH = "pilih"  # the line list
+    JUMLAH = "jumlah"  # a line's intro: type the cumulative amount
+    CEK = "cek"  # amount in, checks running (never the end of a turn)
+    TURUN = "turun"  # lower than last quarter: confirm?
+    ALASAN_TURUN = "alasan_turun"
+    LEBIH = "lebih"  # above the pagu: confirm?
+    ALASAN = "alasan"  # why a saved amount is corrected
+    PRATINJAU = "pratinjau"
+
+
+class A(StrEnum):
+    """The buttons' actions; the values are what buttons already sent carry."""
+
+    NEXT = "n"  # n:<period>:<line>, under a receipt
+    LINE = "l"
+    REDO = "ulang"
+    OVER_OK = "ok_lebih"
+    LOWER_OK = "ok_turun"
+    SAVE = "simpan"
 
 
 def _lines(turn: Turn, year: int) -> list[BudgetLine]:
     return owned_budget_lines(session=turn.session, person_id=turn.person_id, year=year)
 
 
-def start(turn: Turn, args: str = "") -> None:
+def open_anggaran(turn: Turn, args: str = "") -> None:
     org = turn.organisation
     year = (
         reporting_year(session=turn.session, organisation=org, configured=turn.app.year)
@@ -63,7 +94,7 @@ def start(turn: Turn, args: str = "") -> None:
     locked = [q for q in (1, 2, 3, 4) if q not in {p.quarter for p in periods}]
     quarter = default_quarter(year, turn.local_now().date(), locked) or periods[-1].quarter
     chosen = next((p for p in periods if p.quarter == quarter), periods[-1])
-    turn.goto(CODE, "pilih", period_id=chosen.id, page=0)
+    turn.goto(FLOW.code, S.PILIH, period_id=chosen.id, page=0)
     show_list(turn)
 
 
@@ -86,7 +117,7 @@ def start_on(turn: Turn, period_id: int, line_id: int) -> None:
     if period_id not in {p.id for p in periods}:
         turn.say(lt.PERIOD_CLOSED)
         return
-    turn.goto(CODE, "pilih", period_id=period_id, page=0)
+    turn.goto(FLOW.code, S.PILIH, period_id=period_id, page=0)
     choose_line(turn, line_id)
 
 
@@ -119,12 +150,12 @@ def show_list(turn: Turn) -> None:
             )
             mark = "✅"
         text_lines.append(t.list_line(mark, line.code, line.name, note))
-        buttons.append([(f"{mark} {line.code} {_short(line.name, 28)}", f"l:{line.id}")])
+        buttons.append([(f"{mark} {line.code} {_short(line.name, 28)}", f"{A.LINE}:{line.id}")])
     nav = []
     if page > 0:
-        nav.append((lt.BTN_PREV_PAGE, f"pg:{page - 1}"))
+        nav.append((lt.BTN_PREV_PAGE, f"{PAGE}:{page - 1}"))
     if page < pages - 1:
-        nav.append((lt.BTN_NEXT_PAGE, f"pg:{page + 1}"))
+        nav.append((lt.BTN_NEXT_PAGE, f"{PAGE}:{page + 1}"))
     if nav:
         buttons.append(nav)
     turn.say(
@@ -152,7 +183,7 @@ def choose_line(turn: Turn, line_id: int) -> None:
         else None
     )
     turn.set_step(
-        "jumlah",
+        S.JUMLAH,
         line_id=line_id,
         correction=current is not None,
         old=format_rupiah(current.amount) if current else None,
@@ -169,7 +200,7 @@ def choose_line(turn: Turn, line_id: int) -> None:
             format_rupiah(prev.amount) if prev else None,
             format_rupiah(current.amount) if current else None,
         ),
-        [[(lt.BTN_BACK, "daftar")]],
+        [[(lt.BTN_BACK, BACK_TO_LIST)]],
     )
 
 
@@ -181,7 +212,7 @@ def on_amount(turn: Turn, text: str) -> None:
     if parsed.value < 0:
         turn.say(lt.NEGATIVE)
         return
-    turn.set_step("cek", amount=str(parsed.value))
+    turn.set_step(S.CEK, amount=str(parsed.value))
     checks(turn)
 
 
@@ -201,25 +232,25 @@ def checks(turn: Turn) -> None:
         and amount < prev.amount
         and not turn.data.get("lower_reason")
     ):
-        turn.set_step("turun")
+        turn.set_step(S.TURUN)
         turn.say(
             t.lower_than_before(
                 quarter_name(before.quarter),
                 format_rupiah(prev.amount),
                 format_rupiah(amount),
             ),
-            [[(t.BTN_CONFIRM_LOWER, "ok_turun"), (lt.BTN_REDO, "ulang")]],
+            [[(t.BTN_CONFIRM_LOWER, A.LOWER_OK), (lt.BTN_REDO, A.REDO)]],
         )
         return
     if amount > line.ceiling and not turn.data.get("over_ok"):
-        turn.set_step("lebih")
+        turn.set_step(S.LEBIH)
         turn.say(
             t.over_ceiling(format_rupiah(amount), format_rupiah(line.ceiling)),
-            [[(t.BTN_CONFIRM_OVER, "ok_lebih"), (lt.BTN_REDO, "ulang")]],
+            [[(t.BTN_CONFIRM_OVER, A.OVER_OK), (lt.BTN_REDO, A.REDO)]],
         )
         return
     if turn.data.get("correction") and not turn.data.get("reason"):
-        turn.set_step("alasan")
+        turn.set_step(S.ALASAN)
         turn.say(t.ASK_REASON)
         return
     show_preview(turn)
@@ -234,7 +265,7 @@ def show_preview(turn: Turn) -> None:
     if amount > line.ceiling:
         warnings.append(t.ABOVE_CEILING_WARNING)
     reason = "; ".join(r for r in (turn.data.get("reason"), turn.data.get("lower_reason")) if r)
-    turn.set_step("pratinjau")
+    turn.set_step(S.PRATINJAU)
     turn.say(
         t.preview(
             line.code,
@@ -246,7 +277,7 @@ def show_preview(turn: Turn) -> None:
             warnings,
             reason or None,
         ),
-        [[(lt.BTN_SAVE, "simpan"), (lt.BTN_REDO, "ulang")], [(lt.BTN_CANCEL, "batal")]],
+        [[(lt.BTN_SAVE, A.SAVE), (lt.BTN_REDO, A.REDO)], [(lt.BTN_CANCEL, "batal")]],
     )
 
 
@@ -308,74 +339,89 @@ def save(turn: Turn) -> None:
         t.next_offer(following.code, following.name),
         [
             [
-                (lt.report_button(following.code), f"n:{period.id}:{following.id}"),
+                (lt.report_button(following.code), f"{A.NEXT}:{period.id}:{following.id}"),
                 (lt.BTN_FINISH, "selesai"),
             ]
         ],
-        dialog=CODE,
+        dialog=FLOW.code,
     )
 
 
-def on_text(turn: Turn, text: str) -> None:
-    step = turn.step
-    if step == "jumlah":
-        on_amount(turn, text)
-    elif step in ("alasan", "alasan_turun"):
-        answer = text.strip()
-        if not answer:
-            turn.say(lt.EMPTY_TEXT)
-        elif len(answer) > texts.MAX_TEXT:
-            turn.say(texts.too_long(len(answer)))
-        else:
-            key = "reason" if step == "alasan" else "lower_reason"
-            turn.set_step("cek", **{key: answer})
-            checks(turn)
-    else:
-        turn.say(lt.PRESS_A_BUTTON)
+# --- text and files ----------------------------------------------------------------------
 
 
-def on_file(turn: Turn, stored: StoredFile | None) -> None:
-    if turn.step == "jumlah":
-        turn.say(lt.FILE_INSTEAD_OF_NUMBER)
-    else:
-        turn.say(texts.FILE_NOT_EXPECTED)
-
-
-def on_press(turn: Turn, action: str) -> None:
-    name, _, arg = action.partition(":")
-    if name == "n":
-        period_id, _, line_id = arg.partition(":")
-        if period_id.isdigit() and line_id.isdigit():
-            start_on(turn, int(period_id), int(line_id))
-        return
-    if name == "selesai" and turn.dialog is None:
-        turn.toast = lt.THANKS
-        return
-    if turn.dialog != CODE:
-        turn.say(texts.STALE_MENU)
-        return
-    step = turn.step
-    if name == "batal":
-        turn.clear()
-        turn.say(texts.CANCELLED)
-    elif name == "pg" and arg.isdigit():
-        turn.set_step("pilih", page=int(arg))
-        show_list(turn)
-    elif name == "daftar":
-        turn.set_step("pilih")
-        show_list(turn)
-    elif name == "l" and arg.isdigit():
-        choose_line(turn, int(arg))
-    elif name == "ulang" and _line(turn) is not None:
-        turn.set_step("jumlah", amount=None, over_ok=False, lower_reason=None)
-        turn.say(t.RETYPE)
-    elif name == "ok_lebih" and step == "lebih":
-        turn.set_step("cek", over_ok=True)
+def answer_reason(turn: Turn, text: str) -> None:
+    if (answer := typed_answer(turn, text)) is not None:
+        turn.set_step(S.CEK, reason=answer)
         checks(turn)
-    elif name == "ok_turun" and step == "turun":
-        turn.set_step("alasan_turun")
-        turn.say(t.ASK_LOWER_REASON)
-    elif name == "simpan" and step == "pratinjau":
-        save(turn)
-    else:
+
+
+def answer_lower_reason(turn: Turn, text: str) -> None:
+    if (answer := typed_answer(turn, text)) is not None:
+        turn.set_step(S.CEK, lower_reason=answer)
+        checks(turn)
+
+
+def file_instead_of_number(turn: Turn, stored: StoredFile | None) -> None:
+    turn.say(lt.FILE_INSTEAD_OF_NUMBER)
+
+
+# --- buttons ----------------------------------------------------------------------------
+
+
+def report_next(turn: Turn, arg: str) -> None:
+    """ "Laporkan <next>" under a receipt: the flow has ended, this opens it again."""
+    period_id, _, line_id = arg.partition(":")
+    start_on(turn, int(period_id), int(line_id))
+
+
+def pick_line(turn: Turn, arg: str) -> None:
+    choose_line(turn, int(arg))
+
+
+def redo(turn: Turn, arg: str) -> None:
+    """ "Ubah angka" at a warning or the preview: type the amount again. Explicit rather
+    than `clears`, which would store None where `over_ok` has always been False."""
+    if _line(turn) is None:
         turn.say(texts.STALE_MENU)
+        return
+    turn.set_step(S.JUMLAH, amount=None, over_ok=False, lower_reason=None)
+    turn.say(t.RETYPE)
+
+
+def confirm_over(turn: Turn, arg: str) -> None:
+    turn.set_step(S.CEK, over_ok=True)
+    checks(turn)
+
+
+def confirm_lower(turn: Turn, arg: str) -> None:
+    turn.set_step(S.ALASAN_TURUN)
+    turn.say(t.ASK_LOWER_REASON)
+
+
+def press_save(turn: Turn, arg: str) -> None:
+    save(turn)
+
+
+# --- the flow ---------------------------------------------------------------------------
+
+FLOW = Flow(
+    code="ag",
+    commands=(Command("anggaran", open_anggaran, menu=t.MENU, help=t.HELP, rank=20),),
+    steps=(
+        Step(S.PILIH),  # buttons: a line (an action of the flow), paging
+        Step(S.JUMLAH, on_amount, file_instead_of_number, typing=True),
+        Step(S.CEK),
+        Step(S.TURUN, presses=(Action(A.LOWER_OK, confirm_lower),)),
+        Step(S.ALASAN_TURUN, answer_lower_reason),
+        Step(S.LEBIH, presses=(Action(A.OVER_OK, confirm_over),)),
+        Step(S.ALASAN, answer_reason),
+        Step(S.PRATINJAU, presses=(Action(A.SAVE, press_save),)),
+    ),
+    actions=(
+        *listing(S.PILIH, show_list),
+        Action(A.LINE, pick_line, arg=number),
+        Action(A.REDO, redo),
+        Action(A.NEXT, report_next, arg=two_numbers, outside=True),
+    ),
+)

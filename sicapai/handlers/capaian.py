@@ -3,32 +3,42 @@ and who has reported; for one's own indicators, the units one leads, or the whol
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from sicapai.handlers import grafik, lookups
-from sicapai.handlers.port import StoredFile
+from sicapai.handlers.flow import Action, Command, Flow, Step, leave_with, listing, quarter
 from sicapai.handlers.texts import STALE_MENU
 from sicapai.handlers.texts import capaian as t
 from sicapai.handlers.turn import Turn
 from sicapai.models.summaries import summarise
 
-CODE = "cp"
-FIGURE_STEPS: frozenset[str] = frozenset()
+
+class S(StrEnum):
+    """The steps; the values are what stored dialog states carry."""
+
+    CAKUPAN = "cakupan"  # whose capaian: one's own, a unit one leads, the whole office
+    LIHAT = "lihat"  # the summary of one scope and quarter, paged
 
 
-def accepts_file(step: str | None) -> bool:
-    return False
+class A(StrEnum):
+    """The buttons' actions; the values are what buttons already sent carry."""
+
+    SCOPE = "s"  # s:<scope key>, the key itself may hold a colon ("unit:3")
+    QUARTER = "q"  # q:<1..4>
+    CHART = "g"  # the summary as a chart
 
 
-def start(turn: Turn, args: str = "") -> None:
+def open_capaian(turn: Turn, args: str = "") -> None:
     allowed = lookups.scopes(turn)
     if not allowed or lookups.year(turn) is None:
         turn.say(t.NO_SCOPE)
         return
     if len(allowed) == 1:
-        turn.goto(CODE, "lihat", scope=allowed[0].key, quarter=None, page=0)
+        turn.goto(FLOW.code, S.LIHAT, scope=allowed[0].key, quarter=None, page=0)
         show(turn)
         return
-    turn.goto(CODE, "cakupan")
-    turn.say(t.CHOOSE_SCOPE, [[(s.label, f"s:{s.key}")] for s in allowed])
+    turn.goto(FLOW.code, S.CAKUPAN)
+    turn.say(t.CHOOSE_SCOPE, [[(s.label, f"{A.SCOPE}:{s.key}")] for s in allowed])
 
 
 def show(turn: Turn) -> None:
@@ -38,51 +48,59 @@ def show(turn: Turn) -> None:
     if scope is None or year is None or org is None:
         turn.say(STALE_MENU)
         return
-    quarter = turn.data.get("quarter") or lookups.default_quarter_for(turn, scope, year)
+    shown = turn.data.get("quarter") or lookups.default_quarter_for(turn, scope, year)
     summary = summarise(
         session=turn.session,
         organisation=org,
         year=year,
-        quarter=quarter,
+        quarter=shown,
         scope=scope,
         now=turn.now,
     )
-    navigation = [lookups.quarter_buttons(quarter)]
+    navigation = [lookups.quarter_buttons(shown)]
     if not summary.reported:
-        turn.set_step("lihat", quarter=quarter, page=0)
-        turn.say(t.NO_DATA.format(period=t.period_label(year, quarter)), navigation)
+        turn.set_step(S.LIHAT, quarter=shown, page=0)
+        turn.say(t.NO_DATA.format(period=t.period_label(year, shown)), navigation)
         return
     pages = t.summary_pages(summary, scope.label, lookups.read_at(turn))
     page = min(int(turn.data.get("page", 0)), len(pages) - 1)
-    turn.set_step("lihat", quarter=quarter, page=page)
+    turn.set_step(S.LIHAT, quarter=shown, page=page)
     paging = lookups.page_buttons(page, len(pages))
-    buttons = [row for row in (paging, navigation[0], [(t.BTN_CHART, "g")]) if row]
+    buttons = [row for row in (paging, navigation[0], [(t.BTN_CHART, str(A.CHART))]) if row]
     turn.say(pages[page], buttons)
 
 
-def on_press(turn: Turn, action: str) -> None:
-    name, _, arg = action.partition(":")
-    if turn.dialog != CODE:
-        turn.say(STALE_MENU)
-    elif name == "s":
-        turn.set_step("lihat", scope=arg, quarter=None, page=0)
-        show(turn)
-    elif name == "q" and arg in {"1", "2", "3", "4"}:
-        turn.set_step("lihat", quarter=int(arg), page=0)
-        show(turn)
-    elif name == "pg" and arg.isdigit():
-        turn.set_step("lihat", page=int(arg))
-        show(turn)
-    elif name == "g":
-        grafik.capaian_chart(turn, turn.data.get("scope", ""), turn.data.get("quarter"))
-    else:
-        turn.say(STALE_MENU)
+# --- buttons --------------------------------------------------------------------------
 
 
-def on_text(turn: Turn, text: str) -> None:
-    turn.clear()
-    turn.say(t.USE_BUTTONS_CAPAIAN)
+def choose_scope(turn: Turn, arg: str) -> None:
+    """A forged key is no scope of the person's: `show` finds nothing and says so."""
+    turn.set_step(S.LIHAT, scope=arg, quarter=None, page=0)
+    show(turn)
 
 
-def on_file(turn: Turn, stored: StoredFile | None) -> None:
-    on_text(turn, "")
+def choose_quarter(turn: Turn, arg: str) -> None:
+    turn.set_step(S.LIHAT, quarter=int(arg), page=0)
+    show(turn)
+
+
+def chart(turn: Turn, arg: str) -> None:
+    grafik.capaian_chart(turn, turn.data.get("scope", ""), turn.data.get("quarter"))
+
+
+# --- the flow ---------------------------------------------------------------------------
+
+FLOW = Flow(
+    code="cp",
+    commands=(Command("capaian", open_capaian, menu=t.MENU_CAPAIAN, help=t.HELP_CAPAIAN, rank=40),),
+    steps=(
+        Step(S.CAKUPAN, presses=(Action(A.SCOPE, choose_scope),)),
+        Step(
+            S.LIHAT,
+            presses=(Action(A.QUARTER, choose_quarter, arg=quarter), Action(A.CHART, chart)),
+        ),
+    ),
+    actions=listing(S.LIHAT, show),
+    stray_text=leave_with(t.USE_BUTTONS_CAPAIAN),
+    stray_file=leave_with(t.USE_BUTTONS_CAPAIAN),
+)

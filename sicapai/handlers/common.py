@@ -1,27 +1,22 @@
-"""Commands that belong to no flow: leaving one, help, and hints for stray input."""
+"""Commands that belong to no conversation: leaving one, and the help."""
 
 from __future__ import annotations
 
-from sicapai.handlers import texts
+from sicapai.handlers import registry, texts
+from sicapai.handlers.flow import Command, Flow, cancel
 from sicapai.handlers.turn import Turn
 
 
-def cancel(turn: Turn, args: str = "") -> None:
-    """`/batal` leaves whatever flow the person is in; nothing unconfirmed is kept."""
-    if turn.dialog is None:
-        turn.say(texts.NOTHING_TO_CANCEL)
-        return
-    turn.clear()
-    turn.say(texts.CANCELLED)
-
-
 def help_(turn: Turn, args: str = "") -> None:
-    turn.say(texts.HELP)
+    """`/bantuan`: what this person may use, as the flows declare it."""
+    turn.say(registry.help_text(admin=turn.is_admin()))
 
 
-def unknown_command(turn: Turn, command: str) -> None:
-    turn.say(texts.UNKNOWN_COMMAND.format(command=texts.esc(command[:32])))
-
-
-def stray_text(turn: Turn) -> None:
-    turn.say(texts.NOTHING_OPEN)
+FLOW = Flow(
+    code="m",  # the owner of buttons sent outside any flow; it has only the shared actions
+    commands=(
+        Command("batal", cancel, menu=texts.MENU_BATAL, help=texts.HELP_BATAL, rank=90),
+        Command("bantuan", help_, menu=texts.MENU_BANTUAN, help=texts.HELP_BANTUAN, rank=95),
+        Command("help", help_),
+    ),
+)

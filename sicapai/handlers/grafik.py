@@ -6,12 +6,14 @@ The flow only builds the chart's data; the engine renders it off the event loop.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from enum import StrEnum
 
 from sqlmodel import col, select
 
 from sicapai.handlers import lookups
-from sicapai.handlers.port import StoredFile
+from sicapai.handlers.flow import PAGE, Action, Command, Flow, Step, leave_with, number, one_of
 from sicapai.handlers.texts import STALE_MENU
 from sicapai.handlers.texts import capaian as t
 from sicapai.handlers.texts import grafik as gt
@@ -23,22 +25,40 @@ from sicapai.models.types import ident
 from sicapai.reports import chart_data
 from sicapai.reports.chart_specs import Chart
 
-CODE = "gr"
-FIGURE_STEPS: frozenset[str] = frozenset()
 PAGE_SIZE = 8
 
 
-def accepts_file(step: str | None) -> bool:
-    return False
+class S(StrEnum):
+    """The steps; the values are what stored dialog states carry."""
+
+    JENIS = "jenis"  # which kind of chart
+    INDIKATOR = "indikator"  # the indicator a trend is drawn for, paged
 
 
-def start(turn: Turn, args: str = "") -> None:
+class A(StrEnum):
+    """The buttons' actions; the values are what buttons already sent carry."""
+
+    KIND = "k"  # k:<Kind>
+    INDICATOR = "i"  # i:<indicator>, for its trend
+
+
+class Kind(StrEnum):
+    """The charts on offer, in the order they are offered (`k:capaian` and so on)."""
+
+    CAPAIAN = "capaian"
+    TREN = "tren"
+    ANGGARAN = "anggaran"  # per program
+    KEGIATAN = "kegiatan"
+    EFISIENSI = "efisiensi"
+
+
+def open_grafik(turn: Turn, args: str = "") -> None:
     allowed = lookups.scopes(turn)
     if not allowed or lookups.year(turn) is None:
         turn.say(t.NO_SCOPE)
         return
-    turn.goto(CODE, "jenis", scope=allowed[-1].key)
-    turn.say(t.CHOOSE_CHART, [[kind] for kind in gt.KINDS])
+    turn.goto(FLOW.code, S.JENIS, scope=allowed[-1].key)
+    turn.say(t.CHOOSE_CHART, [[(gt.KIND_LABELS[kind], f"{A.KIND}:{kind}")] for kind in Kind])
 
 
 def send_chart(turn: Turn, chart: Chart, title: str, year: int, quarter: int) -> None:
@@ -89,11 +109,11 @@ def choose_indicator(turn: Turn, page: int) -> None:
     pages = max(1, -(-len(indicators) // PAGE_SIZE))
     page = min(page, pages - 1)
     shown = indicators[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    buttons = [[(f"{i.code} {i.name[:28]}", f"i:{i.id}")] for i in shown]
+    buttons = [[(f"{i.code} {i.name[:28]}", f"{A.INDICATOR}:{i.id}")] for i in shown]
     nav = lookups.page_buttons(page, pages)
     if nav:
         buttons.append(nav)
-    turn.set_step("indikator", page=page)
+    turn.set_step(S.INDIKATOR, page=page)
     turn.say(t.CHOOSE_INDICATOR, buttons)
 
 
@@ -174,30 +194,61 @@ def efficiency_chart(turn: Turn) -> None:
     send_chart(turn, chart, title, year, quarter)
 
 
-def on_press(turn: Turn, action: str) -> None:
-    name, _, arg = action.partition(":")
-    if turn.dialog != CODE:
-        turn.say(STALE_MENU)
-    elif name == "k" and arg == "capaian":
-        capaian_chart(turn, turn.data.get("scope", ""), None)
-    elif name == "k" and arg == "tren":
-        choose_indicator(turn, 0)
-    elif name == "k" and arg in ("anggaran", "kegiatan"):
-        budget_chart(turn, "program" if arg == "anggaran" else "kegiatan")
-    elif name == "k" and arg == "efisiensi":
-        efficiency_chart(turn)
-    elif name == "pg" and arg.isdigit():
-        choose_indicator(turn, int(arg))
-    elif name == "i" and arg.isdigit():
-        trend_chart(turn, int(arg))
-    else:
-        turn.say(STALE_MENU)
+# --- buttons --------------------------------------------------------------------------
 
 
-def on_text(turn: Turn, text: str) -> None:
-    turn.clear()
-    turn.say(gt.USE_BUTTONS)
+def _scope_chart(turn: Turn) -> None:
+    capaian_chart(turn, turn.data.get("scope", ""), None)
 
 
-def on_file(turn: Turn, stored: StoredFile | None) -> None:
-    on_text(turn, "")
+def _trend_list(turn: Turn) -> None:
+    choose_indicator(turn, 0)
+
+
+def _program_chart(turn: Turn) -> None:
+    budget_chart(turn, "program")
+
+
+def _kegiatan_chart(turn: Turn) -> None:
+    budget_chart(turn, "kegiatan")
+
+
+CHARTS: dict[Kind, Callable[[Turn], None]] = {
+    Kind.CAPAIAN: _scope_chart,
+    Kind.TREN: _trend_list,
+    Kind.ANGGARAN: _program_chart,
+    Kind.KEGIATAN: _kegiatan_chart,
+    Kind.EFISIENSI: efficiency_chart,
+}
+
+
+def choose_kind(turn: Turn, arg: str) -> None:
+    CHARTS[Kind(arg)](turn)
+
+
+def turn_page(turn: Turn, arg: str) -> None:
+    choose_indicator(turn, int(arg))
+
+
+def pick_indicator(turn: Turn, arg: str) -> None:
+    trend_chart(turn, int(arg))
+
+
+# --- the flow ---------------------------------------------------------------------------
+
+FLOW = Flow(
+    code="gr",
+    commands=(Command("grafik", open_grafik, menu=gt.MENU, help=gt.HELP, rank=50),),
+    steps=(
+        Step(S.JENIS, presses=(Action(A.KIND, choose_kind, arg=one_of(*Kind)),)),
+        Step(
+            S.INDIKATOR,
+            presses=(
+                Action(PAGE, turn_page, arg=number),
+                Action(A.INDICATOR, pick_indicator, arg=number),
+            ),
+        ),
+    ),
+    stray_text=leave_with(gt.USE_BUTTONS),
+    stray_file=leave_with(gt.USE_BUTTONS),
+)

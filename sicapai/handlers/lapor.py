@@ -11,15 +11,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from sqlmodel import select
 
 from sicapai.handlers import texts
+from sicapai.handlers.flow import (
+    BACK_TO_LIST,
+    PAGE,
+    Action,
+    Command,
+    Flow,
+    Step,
+    listing,
+    number,
+    two_numbers,
+    typed_answer,
+)
 from sicapai.handlers.port import StoredFile
 from sicapai.handlers.texts import lapor as t
 from sicapai.handlers.texts.numbers import explain
-from sicapai.handlers.turn import Turn
+from sicapai.handlers.turn import EVIDENCE_FILES, Turn
 from sicapai.models.guards import Conflict
 from sicapai.models.organisation import Person
 from sicapai.models.performance import Evidence, Indicator, Kind, Period, QuarterTarget, Status
@@ -48,22 +61,55 @@ from sicapai.reports.numbers import (
 )
 from sicapai.reports.periods import default_quarter, quarter_end, quarter_name
 
-CODE = "lp"
 PAGE_SIZE = 8
 VERY_HIGH = Decimal(150)
-NUMBER_STEPS = frozenset({"pembilang", "penyebut", "nilai"})
-TEXT_STEPS = frozenset({"kendala", "upaya", "pendorong", "alasan", "alasan_turun"})
-FIGURE_STEPS = NUMBER_STEPS  # steps where a bare number is a figure, not a button choice
 
 
-def accepts_file(step: str | None) -> bool:
-    return step == "bukti"
+class S(StrEnum):
+    """The steps; the values are what stored dialog states carry."""
+
+    PILIH = "pilih"  # the indicator list
+    LIHAT = "lihat"  # an indicator's intro, already reported: change it or go back
+    PEMBILANG = "pembilang"
+    PENYEBUT = "penyebut"
+    NILAI = "nilai"
+    PILIH_ANGKA = "pilih_angka"  # "1.5" could be read two ways: which one?
+    CEK = "cek"  # figures in, checks running (never the end of a turn)
+    TURUN = "turun"  # lower than last quarter: confirm?
+    ALASAN_TURUN = "alasan_turun"
+    TINGGI = "tinggi"  # capaian above 150%: confirm?
+    KENDALA = "kendala"
+    UPAYA = "upaya"
+    PENDORONG = "pendorong"
+    BUKTI = "bukti"
+    ALASAN = "alasan"  # why a saved figure is corrected
+    PRATINJAU = "pratinjau"
+
+
+class A(StrEnum):
+    """The buttons' actions; the values are what buttons already sent carry."""
+
+    NEXT = "n"  # n:<period>:<indicator>, under a receipt
+    PERIOD = "p"
+    INDICATOR = "i"
+    CHANGE = "ubah"
+    REDO = "ulang"
+    READING = "c"
+    LOWER_OK = "ok_turun"
+    HIGH_OK = "ok_tinggi"
+    SKIP = "lewat"
+    FILES_DONE = "selesai_bukti"
+    SAVE = "simpan"
+
+
+FIGURES = ("numerator", "denominator", "value")
+NARRATIVE = ("lower_reason", "high_ok", "kendala", "upaya", "pendorong")
 
 
 # --- entry points -----------------------------------------------------------------------
 
 
-def start(turn: Turn, args: str = "") -> None:
+def open_lapor(turn: Turn, args: str = "") -> None:
     """`/lapor`: the indicator list for the default period (the latest ended quarter)."""
     periods = _open_periods(turn)
     if periods is None:
@@ -73,7 +119,7 @@ def start(turn: Turn, args: str = "") -> None:
     locked = [q for q in (1, 2, 3, 4) if q not in {p.quarter for p in periods}]
     quarter = default_quarter(year, today, locked) or periods[-1].quarter
     chosen = next((p for p in periods if p.quarter == quarter), periods[-1])
-    turn.goto(CODE, "pilih", period_id=chosen.id, page=0)
+    turn.goto(FLOW.code, S.PILIH, period_id=chosen.id, page=0)
     show_list(turn)
 
 
@@ -85,7 +131,7 @@ def start_on(turn: Turn, period_id: int, indicator_id: int) -> None:
     if period_id not in {p.id for p in periods}:
         turn.say(t.PERIOD_CLOSED)
         return
-    turn.goto(CODE, "pilih", period_id=period_id, page=0)
+    turn.goto(FLOW.code, S.PILIH, period_id=period_id, page=0)
     choose_indicator(turn, indicator_id)
 
 
@@ -178,17 +224,19 @@ def show_list(turn: Turn) -> None:
             t.list_line(mark, indicator.code, indicator.name, t.STATUS_WORD.get(status, status))
         )
         label = f"{mark} {indicator.code} {_short(indicator.name, 28)}"
-        buttons.append([(label, f"i:{indicator.id}")])
+        buttons.append([(label, f"{A.INDICATOR}:{indicator.id}")])
     nav = []
     if page > 0:
-        nav.append((t.BTN_PREV_PAGE, f"pg:{page - 1}"))
+        nav.append((t.BTN_PREV_PAGE, f"{PAGE}:{page - 1}"))
     if page < pages - 1:
-        nav.append((t.BTN_NEXT_PAGE, f"pg:{page + 1}"))
+        nav.append((t.BTN_NEXT_PAGE, f"{PAGE}:{page + 1}"))
     if nav:
         buttons.append(nav)
     others = [p for p in _switchable_periods(turn, period.year) if p.id != period.id]
     if others:
-        buttons.append([(t.period_button(p.quarter, p.locked), f"p:{p.id}") for p in others])
+        buttons.append(
+            [(t.period_button(p.quarter, p.locked), f"{A.PERIOD}:{p.id}") for p in others]
+        )
     turn.say(
         t.indicator_list(t.period_label(period.year, period.quarter), lines, page, pages),
         buttons,
@@ -261,8 +309,8 @@ def choose_indicator(turn: Turn, indicator_id: int) -> None:
     if period.locked:
         turn.say(t.LOCKED_NOTICE)
     turn.goto(
-        CODE,
-        "lihat",
+        FLOW.code,
+        S.LIHAT,
         period_id=period.id,
         indicator_id=indicator.id,
         correction=current is not None or period.locked,
@@ -272,7 +320,7 @@ def choose_indicator(turn: Turn, indicator_id: int) -> None:
         locked=period.locked,
     )
     if current is not None and status != Status.RETURNED:
-        turn.say(t.ALREADY_REPORTED, [[(t.BTN_CHANGE, "ubah"), (t.BTN_BACK, "daftar")]])
+        turn.say(t.ALREADY_REPORTED, [[(t.BTN_CHANGE, A.CHANGE), (t.BTN_BACK, BACK_TO_LIST)]])
         return
     ask_first_figure(turn, indicator, period)
 
@@ -305,15 +353,15 @@ def _describe(indicator: Indicator, revision: Any) -> str:
 def ask_first_figure(turn: Turn, indicator: Indicator, period: Period) -> None:
     quarter = quarter_name(period.quarter)
     if indicator.kind == Kind.RATIO:
-        turn.set_step("pembilang", numerator=None, denominator=None, value=None)
+        turn.set_step(S.PEMBILANG)
         turn.say(t.ask_number(indicator.numerator_label or "Pembilang", quarter))
     else:
-        turn.set_step("nilai", numerator=None, denominator=None, value=None)
+        turn.set_step(S.NILAI)
         turn.say(t.ask_value(quarter, indicator.unit_label))
 
 
 def _field(indicator: Indicator, step: str) -> Field:
-    if step == "nilai" and indicator.unit_label.lower() == "persen":
+    if step == S.NILAI and indicator.unit_label.lower() == "persen":
         return Field.PERCENT
     return Field.NUMBER
 
@@ -324,10 +372,15 @@ def on_number(turn: Turn, text: str) -> None:
     step = turn.step or ""
     parsed = parse_number(text, field=_field(indicator, step))
     if parsed.choices:
-        turn.set_step("pilih_angka", asking=step, choices=[str(c) for c in parsed.choices])
+        turn.set_step(S.PILIH_ANGKA, asking=step, choices=[str(c) for c in parsed.choices])
         turn.say(
             t.choose_reading(texts.esc(explain(parsed))),
-            [[(format_number(c, _places(c)), f"c:{n}") for n, c in enumerate(parsed.choices)]],
+            [
+                [
+                    (format_number(c, _places(c)), f"{A.READING}:{n}")
+                    for n, c in enumerate(parsed.choices)
+                ]
+            ],
         )
         return
     if parsed.value is None:
@@ -347,29 +400,29 @@ def accept_number(
         turn.set_step(step)
         turn.say(t.NEGATIVE)
         return
-    whole = step in ("pembilang", "penyebut") or indicator.kind == Kind.COUNT
+    whole = step in (S.PEMBILANG, S.PENYEBUT) or indicator.kind == Kind.COUNT
     if whole and value != value.to_integral_value():
         turn.set_step(step)
         turn.say(t.WHOLE_NUMBER)
         return
     quarter = quarter_name(period.quarter)
-    if step == "pembilang":
-        turn.set_step("penyebut", numerator=str(value))
+    if step == S.PEMBILANG:
+        turn.set_step(S.PENYEBUT, numerator=str(value))
         turn.say(t.ask_number(indicator.denominator_label or "Penyebut", quarter))
         return
-    if step == "penyebut":
+    if step == S.PENYEBUT:
         if value == 0:
-            turn.set_step("penyebut")
+            turn.set_step(S.PENYEBUT)
             turn.say(t.ZERO_DENOMINATOR)
             return
         numerator = Decimal(turn.data["numerator"])
         if numerator > value and not indicator.may_exceed_100:
-            turn.set_step("penyebut")
-            turn.say(t.numerator_above(numerator, value), [[(t.BTN_REDO, "ulang")]])
+            turn.set_step(S.PENYEBUT)
+            turn.say(t.numerator_above(numerator, value), [[(t.BTN_REDO, A.REDO)]])
             return
-        turn.set_step("cek", denominator=str(value))
+        turn.set_step(S.CEK, denominator=str(value))
     else:
-        turn.set_step("cek", value=str(value))
+        turn.set_step(S.CEK, value=str(value))
     after_figures(turn, indicator, period)
 
 
@@ -410,8 +463,8 @@ def after_figures(turn: Turn, indicator: Indicator, period: Period) -> None:
     turn.say(_computed_line(indicator, result))
     lower = _lower_than_before(turn, indicator, period)
     if lower and not turn.data.get("lower_reason"):
-        turn.set_step("turun")
-        turn.say(lower, [[(t.BTN_CONFIRM_LOWER, "ok_turun"), (t.BTN_REDO, "ulang")]])
+        turn.set_step(S.TURUN)
+        turn.say(lower, [[(t.BTN_CONFIRM_LOWER, A.LOWER_OK), (t.BTN_REDO, A.REDO)]])
         return
     check_very_high(turn, indicator, period, result)
 
@@ -422,10 +475,10 @@ def check_very_high(turn: Turn, indicator: Indicator, period: Period, result: Co
         and result.achievement > VERY_HIGH
         and not turn.data.get("high_ok")
     ):
-        turn.set_step("tinggi")
+        turn.set_step(S.TINGGI)
         turn.say(
             t.very_high(format_percent(result.achievement)),
-            [[(t.BTN_CONFIRM_HIGH, "ok_tinggi"), (t.BTN_REDO, "ulang")]],
+            [[(t.BTN_CONFIRM_HIGH, A.HIGH_OK), (t.BTN_REDO, A.REDO)]],
         )
         return
     ask_narrative(turn, indicator, period, result)
@@ -466,75 +519,81 @@ def _lower_than_before(turn: Turn, indicator: Indicator, period: Period) -> str 
 
 def ask_narrative(turn: Turn, indicator: Indicator, period: Period, result: Computed) -> None:
     if result.below_target():
-        turn.set_step("kendala")
+        turn.set_step(S.KENDALA)
         turn.say(t.ASK_KENDALA)
     else:
-        turn.set_step("pendorong", kendala=None, upaya=None)
-        turn.say(t.ASK_PENDORONG, [[(t.BTN_SKIP, "lewat")]])
+        turn.set_step(S.PENDORONG, kendala=None, upaya=None)
+        turn.say(t.ASK_PENDORONG, [[(t.BTN_SKIP, A.SKIP)]])
 
 
-def on_text_answer(turn: Turn, text: str) -> None:
-    step = turn.step
-    answer = text.strip()
-    if not answer:
-        turn.say(t.EMPTY_TEXT)
-        return
-    if len(answer) > texts.MAX_TEXT:
-        turn.say(texts.too_long(len(answer)))
-        return
-    indicator, period = _indicator(turn), _period(turn)
-    assert indicator is not None and period is not None
-    if step == "alasan_turun":
-        turn.set_step("cek", lower_reason=answer)
+def answer_lower_reason(turn: Turn, text: str) -> None:
+    if (answer := typed_answer(turn, text)) is not None:
+        turn.set_step(S.CEK, lower_reason=answer)
+        indicator, period = _here(turn)
         check_very_high(turn, indicator, period, compute(turn, indicator, period))
-    elif step == "kendala":
-        turn.set_step("upaya", kendala=answer)
+
+
+def answer_kendala(turn: Turn, text: str) -> None:
+    if (answer := typed_answer(turn, text)) is not None:
+        turn.set_step(S.UPAYA, kendala=answer)
         turn.say(t.ASK_UPAYA)
-    elif step == "upaya":
-        turn.set_step("pendorong", upaya=answer)
-        turn.say(t.ASK_PENDORONG, [[(t.BTN_SKIP, "lewat")]])
-    elif step == "pendorong":
-        turn.set_step("pendorong", pendorong=answer)
+
+
+def answer_upaya(turn: Turn, text: str) -> None:
+    if (answer := typed_answer(turn, text)) is not None:
+        turn.set_step(S.PENDORONG, upaya=answer)
+        turn.say(t.ASK_PENDORONG, [[(t.BTN_SKIP, A.SKIP)]])
+
+
+def answer_pendorong(turn: Turn, text: str) -> None:
+    if (answer := typed_answer(turn, text)) is not None:
+        turn.set_step(S.PENDORONG, pendorong=answer)
         ask_evidence(turn)
-    elif step == "alasan":
-        turn.set_step("alasan", reason=answer)
+
+
+def skip_pendorong(turn: Turn, arg: str) -> None:
+    turn.set_step(S.PENDORONG, pendorong=None)
+    ask_evidence(turn)
+
+
+def answer_reason(turn: Turn, text: str) -> None:
+    if (answer := typed_answer(turn, text)) is not None:
+        turn.set_step(S.ALASAN, reason=answer)
         show_preview(turn)
 
 
 def ask_evidence(turn: Turn) -> None:
-    turn.set_step("bukti", files=turn.data.get("files") or [])
-    turn.say(t.ASK_EVIDENCE, [[(t.BTN_SKIP, "lewat")]])
+    turn.set_step(S.BUKTI, files=turn.data.get("files") or [])
+    turn.say(t.ASK_EVIDENCE, [[(t.BTN_SKIP, A.SKIP)]])
 
 
-def on_file(turn: Turn, stored: StoredFile | None) -> None:
-    step = turn.step
-    if step == "bukti" and stored is not None:
-        files = list(turn.data.get("files") or [])
-        if stored.sha256 in {f.get("sha256") for f in files} | _stored_checksums(turn):
-            turn.discard(stored)
-            turn.say(
-                t.evidence_duplicate(stored.name, len(files)),
-                [[(t.BTN_DONE_FILES, "selesai_bukti")]],
-            )
-            return
-        files.append(
-            {
-                "path": stored.path,
-                "name": stored.name,
-                "mime_type": stored.mime_type,
-                "size": stored.size,
-                "sha256": stored.sha256,
-            }
-        )
-        turn.set_step("bukti", files=files)
+def take_evidence(turn: Turn, stored: StoredFile | None) -> None:
+    if stored is None:
+        turn.say(texts.FILE_NOT_EXPECTED)
+        return
+    files = list(turn.data.get("files") or [])
+    if stored.sha256 in {f.get("sha256") for f in files} | _stored_checksums(turn):
+        turn.discard(stored)
         turn.say(
-            t.evidence_received(stored.name, len(files)), [[(t.BTN_DONE_FILES, "selesai_bukti")]]
+            t.evidence_duplicate(stored.name, len(files)),
+            [[(t.BTN_DONE_FILES, A.FILES_DONE)]],
         )
         return
-    if step in NUMBER_STEPS:
-        turn.say(t.FILE_INSTEAD_OF_NUMBER)
-        return
-    turn.say(texts.FILE_NOT_EXPECTED)
+    files.append(
+        {
+            "path": stored.path,
+            "name": stored.name,
+            "mime_type": stored.mime_type,
+            "size": stored.size,
+            "sha256": stored.sha256,
+        }
+    )
+    turn.set_step(S.BUKTI, files=files)
+    turn.say(t.evidence_received(stored.name, len(files)), [[(t.BTN_DONE_FILES, A.FILES_DONE)]])
+
+
+def file_instead_of_number(turn: Turn, stored: StoredFile | None) -> None:
+    turn.say(t.FILE_INSTEAD_OF_NUMBER)
 
 
 def _stored_checksums(turn: Turn) -> set[str]:
@@ -554,7 +613,7 @@ def _stored_checksums(turn: Turn) -> set[str]:
 
 def after_evidence(turn: Turn) -> None:
     if turn.data.get("correction"):
-        turn.set_step("alasan")
+        turn.set_step(S.ALASAN)
         turn.say(t.ASK_REASON)
         return
     show_preview(turn)
@@ -582,7 +641,7 @@ def show_preview(turn: Turn) -> None:
     band = criterion(result.achievement)
     data = turn.data
     narrative = [(label, data[key]) for label, key in t.PREVIEW_NARRATIVE if data.get(key)]
-    turn.set_step("pratinjau")
+    turn.set_step(S.PRATINJAU)
     turn.say(
         t.preview(
             code=indicator.code,
@@ -601,7 +660,7 @@ def show_preview(turn: Turn) -> None:
             reason=data.get("reason"),
             warnings=[],
         ),
-        [[(t.BTN_SAVE, "simpan"), (t.BTN_REDO, "ulang")], [(t.BTN_CANCEL, "batal")]],
+        [[(t.BTN_SAVE, A.SAVE), (t.BTN_REDO, A.REDO)], [(t.BTN_CANCEL, "batal")]],
     )
 
 
@@ -694,7 +753,7 @@ def save(turn: Turn) -> None:
 
 def _locked_meanwhile(turn: Turn, period: Period) -> None:
     """Locked while the person was at the preview: a change request needs a reason first."""
-    turn.set_step("alasan", correction=True, locked=True, reason=None)
+    turn.set_step(S.ALASAN, correction=True, locked=True, reason=None)
     turn.say(t.LOCKED_MEANWHILE.format(period=t.period_label(period.year, period.quarter)))
 
 
@@ -726,7 +785,7 @@ def _still_true(turn: Turn, indicator: Indicator, period: Period) -> bool:
 def on_conflict(turn: Turn, conflict: Conflict) -> None:
     """A save lost a race: tell the person what changed, on the fresh data."""
     indicator, period = _indicator(turn), _period(turn)
-    if indicator is None or period is None or turn.dialog != CODE:
+    if indicator is None or period is None or turn.dialog != FLOW.code:
         turn.say(texts.CHANGED_MEANWHILE)
         return
     if _still_true(turn, indicator, period):  # the race is over by now: show it fresh
@@ -799,84 +858,108 @@ def offer_next(turn: Turn, period: Period, *, exclude: int | None) -> None:
         t.next_offer(following.code, following.name),
         [
             [
-                (t.report_button(following.code), f"n:{period.id}:{following.id}"),
+                (t.report_button(following.code), f"{A.NEXT}:{period.id}:{following.id}"),
                 (t.BTN_FINISH, "selesai"),
             ]
         ],
-        dialog=CODE,
+        dialog=FLOW.code,
     )
 
 
-# --- routing ----------------------------------------------------------------------------
+# --- buttons that are not a step's own ------------------------------------------------------
 
 
-def on_text(turn: Turn, text: str) -> None:
-    step = turn.step
-    if step in NUMBER_STEPS:
-        on_number(turn, text)
-    elif step in TEXT_STEPS:
-        on_text_answer(turn, text)
-    else:
-        turn.say(t.PRESS_A_BUTTON)
+def report_next(turn: Turn, arg: str) -> None:
+    """ "Laporkan <next>" under a receipt: the flow has ended, this opens it again."""
+    period_id, _, indicator_id = arg.partition(":")
+    start_on(turn, int(period_id), int(indicator_id))
 
 
-def on_press(turn: Turn, action: str) -> None:
-    name, _, arg = action.partition(":")
-    step = turn.step
-    if name == "n":  # "report the next one", offered after a save (the flow has ended)
-        period_id, _, indicator_id = arg.partition(":")
-        if period_id.isdigit() and indicator_id.isdigit():
-            start_on(turn, int(period_id), int(indicator_id))
+def switch_period(turn: Turn, arg: str) -> None:
+    periods = {p.id: p for p in _switchable_periods(turn, _period_here(turn).year)}
+    if int(arg) not in periods:
+        turn.say(t.PERIOD_CLOSED)
         return
-    if name == "selesai" and turn.dialog is None:
-        turn.toast = t.THANKS
-        return
-    if turn.dialog != CODE:
+    turn.set_step(S.PILIH, period_id=int(arg), page=0)
+    show_list(turn)
+
+
+def pick_indicator(turn: Turn, arg: str) -> None:
+    choose_indicator(turn, int(arg))
+
+
+def redo(turn: Turn, arg: str) -> None:
+    """ "Ubah" on an indicator already reported, "Ulangi" at a warning or the preview."""
+    if _indicator(turn) is None:
         turn.say(texts.STALE_MENU)
         return
-    if name == "batal":
-        turn.clear()
-        turn.say(texts.CANCELLED)
-    elif name == "pg" and arg.isdigit():
-        turn.set_step("pilih", page=int(arg))
-        show_list(turn)
-    elif name == "p" and arg.isdigit():
-        periods = {p.id: p for p in _switchable_periods(turn, _period_here(turn).year)}
-        if int(arg) not in periods:
-            turn.say(t.PERIOD_CLOSED)
-            return
-        turn.set_step("pilih", period_id=int(arg), page=0)
-        show_list(turn)
-    elif name == "i" and arg.isdigit() and step == "pilih":
-        choose_indicator(turn, int(arg))
-    elif name == "daftar":
-        turn.set_step("pilih")
-        show_list(turn)
-    elif name in ("ubah", "ulang") and _indicator(turn) is not None:
-        for key in ("lower_reason", "high_ok", "kendala", "upaya", "pendorong"):
-            turn.set_step(turn.step or "", **{key: None})
-        ask_first_figure(turn, *_here(turn))
-    elif name == "c" and step == "pilih_angka" and arg.isdigit():
-        choices = turn.data.get("choices") or []
-        if int(arg) >= len(choices):
-            turn.say(texts.STALE_MENU)
-            return
-        asking = turn.data.get("asking", "nilai")
-        indicator, period = _here(turn)
-        accept_number(turn, indicator, period, asking, Decimal(choices[int(arg)]))
-    elif name == "ok_turun" and step == "turun":
-        turn.set_step("alasan_turun")
-        turn.say(t.ASK_LOWER_REASON)
-    elif name == "ok_tinggi" and step == "tinggi":
-        turn.set_step("cek", high_ok=True)
-        indicator, period = _here(turn)
-        ask_narrative(turn, indicator, period, compute(turn, indicator, period))
-    elif name == "lewat" and step == "pendorong":
-        turn.set_step("pendorong", pendorong=None)
-        ask_evidence(turn)
-    elif name in ("lewat", "selesai_bukti") and step == "bukti":
-        after_evidence(turn)
-    elif name == "simpan" and step == "pratinjau":
-        save(turn)
-    else:
+    ask_first_figure(turn, *_here(turn))
+
+
+def take_reading(turn: Turn, arg: str) -> None:
+    choices = turn.data.get("choices") or []
+    if int(arg) >= len(choices):
         turn.say(texts.STALE_MENU)
+        return
+    indicator, period = _here(turn)
+    accept_number(
+        turn, indicator, period, turn.data.get("asking", S.NILAI), Decimal(choices[int(arg)])
+    )
+
+
+def confirm_lower(turn: Turn, arg: str) -> None:
+    turn.set_step(S.ALASAN_TURUN)
+    turn.say(t.ASK_LOWER_REASON)
+
+
+def confirm_high(turn: Turn, arg: str) -> None:
+    turn.set_step(S.CEK, high_ok=True)
+    indicator, period = _here(turn)
+    ask_narrative(turn, indicator, period, compute(turn, indicator, period))
+
+
+def evidence_done(turn: Turn, arg: str) -> None:
+    after_evidence(turn)
+
+
+def press_save(turn: Turn, arg: str) -> None:
+    save(turn)
+
+
+# --- the flow ---------------------------------------------------------------------------
+
+FLOW = Flow(
+    code="lp",
+    commands=(Command("lapor", open_lapor, menu=t.MENU, help=t.HELP, rank=10),),
+    steps=(
+        Step(S.PILIH, presses=(Action(A.INDICATOR, pick_indicator, arg=number),)),
+        Step(S.LIHAT),  # buttons: Ubah (an action of the flow), Kembali ke daftar
+        Step(S.PEMBILANG, on_number, file_instead_of_number, typing=True, clears=FIGURES),
+        Step(S.PENYEBUT, on_number, file_instead_of_number, typing=True),
+        Step(S.NILAI, on_number, file_instead_of_number, typing=True, clears=FIGURES),
+        Step(S.PILIH_ANGKA, presses=(Action(A.READING, take_reading, arg=number),)),
+        Step(S.CEK),
+        Step(S.TURUN, presses=(Action(A.LOWER_OK, confirm_lower),)),
+        Step(S.ALASAN_TURUN, answer_lower_reason),
+        Step(S.TINGGI, presses=(Action(A.HIGH_OK, confirm_high),)),
+        Step(S.KENDALA, answer_kendala),
+        Step(S.UPAYA, answer_upaya),
+        Step(S.PENDORONG, answer_pendorong, presses=(Action(A.SKIP, skip_pendorong),)),
+        Step(
+            S.BUKTI,
+            on_file=take_evidence,
+            files=EVIDENCE_FILES,
+            presses=(Action(A.SKIP, evidence_done), Action(A.FILES_DONE, evidence_done)),
+        ),
+        Step(S.ALASAN, answer_reason),
+        Step(S.PRATINJAU, presses=(Action(A.SAVE, press_save),)),
+    ),
+    actions=(
+        *listing(S.PILIH, show_list),
+        Action(A.PERIOD, switch_period, arg=number),
+        Action(A.CHANGE, redo, clears=NARRATIVE),
+        Action(A.REDO, redo, clears=NARRATIVE),
+        Action(A.NEXT, report_next, arg=two_numbers, outside=True),
+    ),
+    on_conflict=on_conflict,
+)

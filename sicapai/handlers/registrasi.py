@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import deque
 from datetime import datetime, timedelta
 
+from sicapai.handlers.flow import Audience, Command, Flow
 from sicapai.handlers.texts import registrasi as t
 from sicapai.handlers.turn import Turn
 from sicapai.models.invites import Refusal, redeem
@@ -38,7 +39,7 @@ class AttemptLimiter:
         self._failures.setdefault(key, deque()).append(now)
 
 
-def start(turn: Turn, args: str) -> None:
+def register(turn: Turn, args: str) -> None:
     """`/start` alone greets a known person; `/start KODE` registers."""
     code = args.strip()
     if not code:
@@ -77,6 +78,7 @@ def start(turn: Turn, args: str) -> None:
         return
     assert result.person is not None
     turn.become(result.person)
+    turn.menu_changed = turn.is_admin()  # an admin's own menu lists the admin commands
     turn.clear()
     greet(turn)
 
@@ -102,3 +104,9 @@ def greet(turn: Turn) -> None:
             owned,
         )
     )
+
+
+FLOW = Flow(
+    code="rg",  # no steps: registering is one message
+    commands=(Command("start", register, audience=Audience.ANYONE),),  # in no menu: links send it
+)

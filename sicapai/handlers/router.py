@@ -1,79 +1,27 @@
 """Which flow handles an event: commands start flows, buttons and text go to the open one.
 
 Every path checks who is talking first: strangers may only register, and a deactivated
-person is told so and nothing else happens.
+person is told so and nothing else happens. What each flow does is its own declaration
+(`handlers.flow`); this module only reads the registry of them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from sqlmodel import Session, col, select
 
-from sicapai.handlers import (
-    admin,
-    anggaran,
-    capaian,
-    common,
-    grafik,
-    lapor,
-    pengingat,
-    registrasi,
-    status,
-    texts,
-    verifikasi,
-)
+from sicapai.handlers import registry, texts
+from sicapai.handlers.flow import Audience, Flow
 from sicapai.handlers.port import EventKind, Identity
-from sicapai.handlers.turn import EVIDENCE_FILES, FileRule, Turn, decode_button
+from sicapai.handlers.texts import admin as admin_texts
+from sicapai.handlers.turn import Turn, decode_button
 from sicapai.models.guards import Conflict
-from sicapai.models.operations import DialogState
 from sicapai.models.organisation import ChatIdentity
 
-Command = Callable[[Turn, str], None]
-
-COMMANDS: dict[str, Command] = {
-    "lapor": lapor.start,
-    "anggaran": anggaran.start,
-    "pengingat": pengingat.start,
-    "capaian": capaian.start,
-    "grafik": grafik.start,
-    "status": status.start,
-    "verifikasi": verifikasi.start,
-    "admin": admin.start,
-    "kunci": admin.start_lock,
-    "periksa": admin.start_check,
-    "ekspor": admin.start_export,
-    "impor": admin.start_import,
-    "batal": common.cancel,
-    "bantuan": common.help_,
-    "help": common.help_,
-}
-
-FLOWS = {
-    flow.CODE: flow
-    for flow in (lapor, anggaran, pengingat, capaian, grafik, status, verifikasi, admin)
-}
-REMINDER = "r"
-
-
-def file_rule(state: DialogState | None) -> FileRule | None:
-    """The files the current step takes (evidence unless the flow says otherwise)."""
-    if state is None or state.dialog not in FLOWS:
-        return None
-    flow = FLOWS[state.dialog]
-    if not flow.accepts_file(state.step):
-        return None
-    return getattr(flow, "FILE_RULE", EVIDENCE_FILES)
-
-
-def expects_typing(state: DialogState | None) -> bool:
-    """Whether the current step waits for a typed figure, so "2" means 2, not button 2."""
-    if state is None or state.dialog not in FLOWS:
-        return False
-    return state.step in FLOWS[state.dialog].FIGURE_STEPS
+UNKNOWN_FLOW_ENTRY = "/lapor"  # where to start again when a stored flow no longer exists
 
 
 def dispatch(turn: Turn) -> None:
+    turn.clears_on_entry = registry.clears
     event = turn.event
     if not turn.identity.private:
         # in a group: say once where reporting happens, and do nothing else there
@@ -81,8 +29,9 @@ def dispatch(turn: Turn) -> None:
             turn.app.groups_told.add(turn.identity.chat_id)
             turn.say(texts.GROUP_ONLY_PRIVATE)
         return
-    if event.kind == EventKind.COMMAND and event.command == "start":
-        registrasi.start(turn, event.args)
+    found = registry.command(event.command) if event.kind == EventKind.COMMAND else None
+    if found is not None and found[1].audience == Audience.ANYONE:
+        found[1].start(turn, event.args)
         return
     if turn.person is None:
         turn.say(texts.STRANGER)
@@ -91,52 +40,91 @@ def dispatch(turn: Turn) -> None:
         turn.say(texts.INACTIVE)
         return
     if event.kind == EventKind.COMMAND:
-        command = COMMANDS.get(event.command)
-        if command is None:
-            common.unknown_command(turn, event.command)
+        if found is None:
+            turn.say(texts.UNKNOWN_COMMAND.format(command=texts.esc(event.command[:32])))
+        elif found[1].audience == Audience.ADMINS and not turn.is_admin():
+            turn.say(admin_texts.ONLY_ADMIN)
         else:
-            command(turn, event.args)
-    elif event.kind == EventKind.PRESS:
+            found[1].start(turn, event.args)
+        return
+    if event.kind == EventKind.PRESS:
         press(turn, event.data)
-    elif event.kind == EventKind.FILE:
-        flow = FLOWS.get(turn.dialog or "")
-        if flow is None:
+        return
+    flow = registry.flow(turn.dialog)
+    if flow is None:
+        if turn.dialog is not None:
+            _step_gone(turn, None)
+        elif event.kind == EventKind.FILE:
             turn.say(texts.FILE_NOT_EXPECTED)
         else:
-            flow.on_file(turn, event.stored)
-    elif turn.dialog in FLOWS:
-        FLOWS[turn.dialog].on_text(turn, event.text)
+            turn.say(texts.NOTHING_OPEN)
+        return
+    step = flow.step(turn.step)
+    if step is None:
+        _step_gone(turn, flow)
+    elif event.kind == EventKind.FILE:
+        if step.on_file is None:
+            flow.stray_file(turn)
+        else:
+            step.on_file(turn, event.stored)
+    elif step.on_text is None:
+        flow.stray_text(turn)
     else:
-        common.stray_text(turn)
+        step.on_text(turn, event.text)
 
 
 def press(turn: Turn, data: str) -> None:
-    """A button: acted on only if it belongs to the person's current menu version."""
+    """A button: acted on only if it belongs to the person's current menu version, names an
+    action its flow still declares, and is live at the person's step."""
     decoded = decode_button(data)
-    if decoded is not None and decoded[0] == REMINDER:
-        pengingat.from_reminder(turn, decoded[2])
-        return
+    flow = registry.flow(decoded[0]) if decoded else None
     version = turn.state.version if turn.state else 0
-    if decoded is None or decoded[1] != version or decoded[0] not in FLOWS:
-        turn.toast = texts.STALE_TOAST
+    if decoded is None or flow is None or (flow.versioned and decoded[1] != version):
+        _stale(turn)
+        return
+    name, _, arg = decoded[2].partition(":")
+    if name not in flow.known_actions:
+        _stale(turn)  # an action a newer release no longer has
+        return
+    step = flow.step(turn.step) if turn.dialog == flow.code else None
+    action = flow.action(step, name)
+    if turn.dialog == flow.code and step is None and not (action and action.outside):
+        _step_gone(turn, flow)
+        return
+    if action is None or not action.arg(arg) or (not action.outside and step is None):
         turn.say(texts.STALE_MENU)
         return
-    dialog, _, action = decoded
-    FLOWS[dialog].on_press(turn, action)
+    if flow.allowed is not None and not flow.allowed(turn):
+        turn.say(texts.STALE_MENU)
+        return
+    if action.clears and turn.step is not None:
+        turn.set_step(turn.step, **dict.fromkeys(action.clears))
+    action.run(turn, arg)
+
+
+def _stale(turn: Turn) -> None:
+    turn.toast = texts.STALE_TOAST
+    turn.say(texts.STALE_MENU)
+
+
+def _step_gone(turn: Turn, flow: Flow | None) -> None:
+    """A stored step (or flow) a newer release no longer has: start again, politely."""
+    turn.clear()
+    turn.say(texts.STEP_GONE.format(command=flow.entry if flow else UNKNOWN_FLOW_ENTRY))
 
 
 def recover(turn: Turn, conflict: Conflict | None) -> None:
     """After a turn was rolled back: its flow says what changed, on fresh data. `None` means
     the person's own turns raced twice in a row; they are asked to send again."""
+    turn.clears_on_entry = registry.clears
     if conflict is None or turn.person is None:
         turn.say(texts.RACED)
         return
-    flow = FLOWS.get(turn.dialog or "")
-    handler = getattr(flow, "on_conflict", None)
-    if handler is None:
+    flow = registry.flow(turn.dialog)
+    if flow is None or flow.on_conflict is None:
         turn.say(texts.CHANGED_MEANWHILE)
         return
-    handler(turn, conflict)
+    flow.on_conflict(turn, conflict)
 
 
 def identity_for(session: Session, person_id: int) -> Identity | None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from sicapai.handlers import lookups
-from sicapai.handlers.port import StoredFile
+from sicapai.handlers.flow import Action, Command, Flow, Step, leave_with, listing, quarter
 from sicapai.handlers.texts import STALE_MENU
 from sicapai.handlers.texts import capaian as t
 from sicapai.handlers.turn import Turn
@@ -11,22 +13,27 @@ from sicapai.models.scopes import OWN
 from sicapai.models.summaries import reporting_status
 from sicapai.reports.periods import default_quarter
 
-CODE = "st"
-FIGURE_STEPS: frozenset[str] = frozenset()
+
+class S(StrEnum):
+    """The steps; the values are what stored dialog states carry."""
+
+    LIHAT = "lihat"  # the status of the widest scope, one quarter, paged
 
 
-def accepts_file(step: str | None) -> bool:
-    return False
+class A(StrEnum):
+    """The buttons' actions; the values are what buttons already sent carry."""
+
+    QUARTER = "q"  # q:<1..4>
 
 
-def start(turn: Turn, args: str = "") -> None:
+def open_status(turn: Turn, args: str = "") -> None:
     wider = [s for s in lookups.scopes(turn) if s.key != OWN]
     year = lookups.year(turn)
     if not wider or year is None:
         turn.say(t.STATUS_ONLY_SUPERIORS)
         return
-    quarter = default_quarter(year, turn.local_now().date()) or 4
-    turn.goto(CODE, "lihat", scope=wider[-1].key, quarter=quarter, page=0)
+    first = default_quarter(year, turn.local_now().date()) or 4
+    turn.goto(FLOW.code, S.LIHAT, scope=wider[-1].key, quarter=first, page=0)
     show(turn)
 
 
@@ -36,35 +43,29 @@ def show(turn: Turn) -> None:
     if scope is None or year is None or org is None:
         turn.say(STALE_MENU)
         return
-    quarter = int(turn.data.get("quarter", 4))
+    shown = int(turn.data.get("quarter", 4))
     rows = reporting_status(
-        session=turn.session, organisation=org, year=year, quarter=quarter, scope=scope
+        session=turn.session, organisation=org, year=year, quarter=shown, scope=scope
     )
-    pages = t.status_pages(rows, scope.label, year, quarter)
+    pages = t.status_pages(rows, scope.label, year, shown)
     page = min(int(turn.data.get("page", 0)), len(pages) - 1)
     paging = lookups.page_buttons(page, len(pages))
-    buttons = [row for row in (paging, lookups.quarter_buttons(quarter)) if row]
+    buttons = [row for row in (paging, lookups.quarter_buttons(shown)) if row]
     turn.say(pages[page], buttons)
 
 
-def on_press(turn: Turn, action: str) -> None:
-    name, _, arg = action.partition(":")
-    if turn.dialog != CODE:
-        turn.say(STALE_MENU)
-    elif name == "q" and arg in {"1", "2", "3", "4"}:
-        turn.set_step("lihat", quarter=int(arg), page=0)
-        show(turn)
-    elif name == "pg" and arg.isdigit():
-        turn.set_step("lihat", page=int(arg))
-        show(turn)
-    else:
-        turn.say(STALE_MENU)
+def choose_quarter(turn: Turn, arg: str) -> None:
+    turn.set_step(S.LIHAT, quarter=int(arg), page=0)
+    show(turn)
 
 
-def on_text(turn: Turn, text: str) -> None:
-    turn.clear()
-    turn.say(t.USE_BUTTONS_STATUS)
+# --- the flow ---------------------------------------------------------------------------
 
-
-def on_file(turn: Turn, stored: StoredFile | None) -> None:
-    on_text(turn, "")
+FLOW = Flow(
+    code="st",
+    commands=(Command("status", open_status, menu=t.MENU_STATUS, help=t.HELP_STATUS, rank=60),),
+    steps=(Step(S.LIHAT, presses=(Action(A.QUARTER, choose_quarter, arg=quarter),)),),
+    actions=listing(S.LIHAT, show),
+    stray_text=leave_with(t.USE_BUTTONS_STATUS),
+    stray_file=leave_with(t.USE_BUTTONS_STATUS),
+)

@@ -13,6 +13,7 @@ answered instead of acted on.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,7 +28,7 @@ from sicapai.handlers.port import Button, Event, Identity, IncomingFile, Reply, 
 from sicapai.models.guards import StaleState, seam
 from sicapai.models.operations import DialogState, record_audit
 from sicapai.models.organisation import Organisation, Person
-from sicapai.models.people import organisation_of
+from sicapai.models.people import is_admin, organisation_of
 from sicapai.reports.chart_specs import Chart
 
 CALLBACK_LIMIT = 64  # bytes Telegram allows in callback data
@@ -104,8 +105,11 @@ class Turn:
         self.notices: list[Notice] = []
         self.discarded: list[str] = []
         self.toast: str | None = None
+        self.menu_changed = False  # the turn changed who is an admin (their command menu)
         self.version: int | None = None  # the dialog version after the turn (set by finish)
         self._org: Organisation | None = None
+        # what entering a step forgets, from the flows' declarations (set by the router)
+        self.clears_on_entry: Callable[[str | None, str | None], tuple[str, ...]] = _no_clears
 
     # --- who -------------------------------------------------------------------------
     @property
@@ -118,6 +122,13 @@ class Turn:
         if self._org is None and self.person is not None:
             self._org = organisation_of(session=self.session, person_id=self.person_id)
         return self._org
+
+    def is_admin(self) -> bool:
+        """Whether the person is an admin of the office they work for."""
+        org = self.organisation
+        return org is not None and is_admin(
+            session=self.session, person_id=self.person_id, organisation_id=org.id
+        )
 
     @property
     def zone(self) -> ZoneInfo:
@@ -161,9 +172,13 @@ class Turn:
         self._changed = True
 
     def set_step(self, step: str, **updates: Any) -> None:
-        """Move within the current flow, keeping its data (plus `updates`)."""
+        """Move within the current flow, keeping its data (plus `updates`); entering another
+        step first forgets what that step's declaration `clears`."""
+        cleared = (
+            dict.fromkeys(self.clears_on_entry(self._dialog, step)) if step != self._step else {}
+        )
         self._step = step
-        self._data = {**self._data, **updates}
+        self._data = {**self._data, **cleared, **updates}
         self._changed = True
 
     def clear(self) -> None:
@@ -290,6 +305,10 @@ class Turn:
         elif self.toast:
             replies.append(Reply(answer=self.toast))
         return replies
+
+
+def _no_clears(dialog: str | None, step: str | None) -> tuple[str, ...]:
+    return ()
 
 
 MERGE_LIMIT = 3800  # stay clear of Telegram's 4096 characters

@@ -4,9 +4,10 @@ also decides change requests on locked periods."""
 from __future__ import annotations
 
 from decimal import Decimal
+from enum import StrEnum
 
 from sicapai.handlers import texts
-from sicapai.handlers.port import StoredFile
+from sicapai.handlers.flow import Action, Command, Flow, Step, number, typed_answer
 from sicapai.handlers.texts import lapor as lt
 from sicapai.handlers.texts import verifikasi as t
 from sicapai.handlers.turn import Turn
@@ -27,12 +28,26 @@ from sicapai.models.review import (
 from sicapai.models.types import ident
 from sicapai.reports.numbers import format_percent
 
-CODE = "vf"
-FIGURE_STEPS: frozenset[str] = frozenset()
+
+class S(StrEnum):
+    """The steps; the values are what stored dialog states carry."""
+
+    DAFTAR = "daftar"  # what waits for the person's decision
+    LIHAT = "lihat"  # one submission: approve or return it
+    CATATAN = "catatan"  # returning it: the note for the reporter
+    PERUBAHAN = "perubahan"  # one change request on a locked period (the admin's)
 
 
-def accepts_file(step: str | None) -> bool:
-    return False
+class A(StrEnum):
+    """The buttons' actions; the values are what buttons already sent carry."""
+
+    SUBMISSION = "v"  # v:<submission>
+    CHANGE = "c"  # c:<change request>
+    LIST = "daftar"  # back to the list, made afresh (not `listing`'s paging)
+    APPROVE = "ok"
+    RETURN = "kembali"
+    APPROVE_CHANGE = "ok_ubah"
+    REJECT_CHANGE = "tolak_ubah"
 
 
 def _org_id(turn: Turn) -> int | None:
@@ -41,7 +56,7 @@ def _org_id(turn: Turn) -> int | None:
     return ident(org) if org is not None else None
 
 
-def start(turn: Turn, args: str = "") -> None:
+def open_verifikasi(turn: Turn, args: str = "") -> None:
     org_id = _org_id(turn)
     if org_id is None:
         turn.clear()
@@ -57,33 +72,35 @@ def start(turn: Turn, args: str = "") -> None:
         turn.clear()
         turn.say(t.NOTHING)
         return
-    turn.goto(CODE, "daftar")
+    turn.goto(FLOW.code, S.DAFTAR)
     lines, buttons = [], []
     for item in items[:20]:
         period = lt.period_label(item.period.year, item.period.quarter)
         lines.append(
             f"• <b>{texts.esc(item.indicator.code)}</b> {texts.esc(item.indicator.name)} — {period}"
         )
-        buttons.append([(f"{item.indicator.code} {period}", f"v:{item.submission.id}")])
+        buttons.append(
+            [(f"{item.indicator.code} {period}", f"{A.SUBMISSION}:{item.submission.id}")]
+        )
     for change in changes[:10]:
         indicator = turn.session.get(Indicator, change.indicator_id)
         lines.append(t.change_line(ident(change), indicator.code if indicator else ""))
-        buttons.append([(t.change_button(ident(change)), f"c:{change.id}")])
+        buttons.append([(t.change_button(ident(change)), f"{A.CHANGE}:{change.id}")])
     turn.say(t.listing(lines), buttons)
 
 
 def _describe(indicator: Indicator, figures: dict[str, object]) -> str:
-    def number(key: str) -> Decimal | None:
+    def figure(key: str) -> Decimal | None:
         value = figures.get(key)
         return Decimal(str(value)) if value is not None else None
 
     return lt.describe_figures(
         indicator.kind,
         indicator.unit_label,
-        number("numerator"),
-        number("denominator"),
-        number("value"),
-        number("realisation"),
+        figure("numerator"),
+        figure("denominator"),
+        figure("value"),
+        figure("realisation"),
     )
 
 
@@ -115,7 +132,7 @@ def show_submission(turn: Turn, submission_id: int) -> None:
         for label, text in ((label, getattr(revision, key)) for label, key in t.NARRATIVE_LABELS)
         if text
     ]
-    turn.set_step("lihat", submission_id=submission_id, revision=revision.number)
+    turn.set_step(S.LIHAT, submission_id=submission_id, revision=revision.number)
     turn.say(
         t.detail(
             indicator.code,
@@ -128,7 +145,7 @@ def show_submission(turn: Turn, submission_id: int) -> None:
             narrative,
             evidence_count(session=turn.session, submission_id=submission_id),
         ),
-        [[(t.BTN_APPROVE, "ok"), (t.BTN_RETURN, "kembali")], [(t.BTN_LIST, "daftar")]],
+        [[(t.BTN_APPROVE, A.APPROVE), (t.BTN_RETURN, A.RETURN)], [(t.BTN_LIST, A.LIST)]],
     )
 
 
@@ -184,7 +201,7 @@ def decide(turn: Turn, approve_it: bool, note: str | None = None) -> None:
     for person in reporters_of(session=turn.session, indicator=indicator):
         if person.id is not None and person.id != turn.person_id:
             turn.notify(person.id, message)
-    start(turn)
+    open_verifikasi(turn)
 
 
 def show_change(turn: Turn, change_id: int) -> None:
@@ -206,7 +223,7 @@ def show_change(turn: Turn, change_id: int) -> None:
     assert indicator is not None and period is not None
     old = revision_for(session=turn.session, indicator_id=ident(indicator), period=period)
     payload = change.payload
-    turn.set_step("perubahan", change_id=change_id, revision=old.number if old else 0)
+    turn.set_step(S.PERUBAHAN, change_id=change_id, revision=old.number if old else 0)
     turn.say(
         t.change_detail(
             change_id,
@@ -218,8 +235,8 @@ def show_change(turn: Turn, change_id: int) -> None:
             change.reason,
         ),
         [
-            [(t.BTN_APPROVE_CHANGE, "ok_ubah"), (t.BTN_REJECT_CHANGE, "tolak_ubah")],
-            [(t.BTN_LIST, "daftar")],
+            [(t.BTN_APPROVE_CHANGE, A.APPROVE_CHANGE), (t.BTN_REJECT_CHANGE, A.REJECT_CHANGE)],
+            [(t.BTN_LIST, A.LIST)],
         ],
     )
 
@@ -251,7 +268,7 @@ def decide_on_change(turn: Turn, approve_it: bool) -> None:
         change.person_id,
         t.to_requester(indicator.code, lt.period_label(period.year, period.quarter), approve_it),
     )
-    start(turn)
+    open_verifikasi(turn)
 
 
 def on_conflict(turn: Turn, conflict: Conflict) -> None:
@@ -266,7 +283,7 @@ def on_conflict(turn: Turn, conflict: Conflict) -> None:
                 change.status if change else "",
             )
         )
-    elif turn.step == "perubahan":  # the slot moved under the change request
+    elif turn.step == S.PERUBAHAN:  # the slot moved under the change request
         turn.say(t.CHANGE_SLOT_MOVED)
     else:
         submission = turn.session.get(Submission, turn.data.get("submission_id"))
@@ -286,45 +303,70 @@ def on_conflict(turn: Turn, conflict: Conflict) -> None:
         if submission is not None and submission.status == Status.SENT:
             show_submission(turn, ident(submission))
             return
-    start(turn)
+    open_verifikasi(turn)
 
 
-def on_press(turn: Turn, action: str) -> None:
-    name, _, arg = action.partition(":")
-    step = turn.step
-    if turn.dialog != CODE:
-        turn.say(texts.STALE_MENU)
-    elif name == "v" and arg.isdigit():
-        show_submission(turn, int(arg))
-    elif name == "c" and arg.isdigit():
-        show_change(turn, int(arg))
-    elif name == "daftar":
-        start(turn)
-    elif name == "ok" and step == "lihat":
-        decide(turn, True)
-    elif name == "kembali" and step == "lihat":
-        turn.set_step("catatan")
-        turn.say(t.ASK_NOTE)
-    elif name == "ok_ubah" and step == "perubahan":
-        decide_on_change(turn, True)
-    elif name == "tolak_ubah" and step == "perubahan":
-        decide_on_change(turn, False)
-    else:
-        turn.say(texts.STALE_MENU)
+# --- buttons and the note ----------------------------------------------------------------
 
 
-def on_text(turn: Turn, text: str) -> None:
-    if turn.step != "catatan":
-        turn.say(lt.PRESS_A_BUTTON)
-        return
-    note = text.strip()
-    if not note:
-        turn.say(lt.EMPTY_TEXT)
-    elif len(note) > texts.MAX_TEXT:
-        turn.say(texts.too_long(len(note)))
-    else:
+def pick_submission(turn: Turn, arg: str) -> None:
+    show_submission(turn, int(arg))
+
+
+def pick_change(turn: Turn, arg: str) -> None:
+    show_change(turn, int(arg))
+
+
+def back_to_list(turn: Turn, arg: str) -> None:
+    open_verifikasi(turn)
+
+
+def press_approve(turn: Turn, arg: str) -> None:
+    decide(turn, True)
+
+
+def press_return(turn: Turn, arg: str) -> None:
+    turn.set_step(S.CATATAN)
+    turn.say(t.ASK_NOTE)
+
+
+def press_approve_change(turn: Turn, arg: str) -> None:
+    decide_on_change(turn, True)
+
+
+def press_reject_change(turn: Turn, arg: str) -> None:
+    decide_on_change(turn, False)
+
+
+def answer_note(turn: Turn, text: str) -> None:
+    if (note := typed_answer(turn, text)) is not None:
         decide(turn, False, note)
 
 
-def on_file(turn: Turn, stored: StoredFile | None) -> None:
-    turn.say(texts.FILE_NOT_EXPECTED)
+# --- the flow ---------------------------------------------------------------------------
+
+FLOW = Flow(
+    code="vf",
+    commands=(Command("verifikasi", open_verifikasi, menu=t.MENU, help=t.HELP, rank=70),),
+    steps=(
+        Step(S.DAFTAR),  # buttons: a submission or a change request (actions of the flow)
+        Step(
+            S.LIHAT,
+            presses=(Action(A.APPROVE, press_approve), Action(A.RETURN, press_return)),
+        ),
+        Step(S.CATATAN, answer_note),
+        Step(
+            S.PERUBAHAN,
+            presses=(
+                Action(A.APPROVE_CHANGE, press_approve_change),
+                Action(A.REJECT_CHANGE, press_reject_change),
+            ),
+        ),
+    ),
+    actions=(
+        Action(A.SUBMISSION, pick_submission, arg=number),
+        Action(A.CHANGE, pick_change, arg=number),
+        Action(A.LIST, back_to_list),
+    ),
+    on_conflict=on_conflict,
+)

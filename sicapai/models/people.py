@@ -193,3 +193,20 @@ def bind_holding(
     session.add(holding)
     session.flush()
     return holding
+
+
+def admin_chats(*, session: Session, channel: str) -> tuple[set[str], set[str]]:
+    """The private chats on `channel` of today's admins, and of people who were admins once
+    (an ended grant, or a deactivated person): whose command menu lists the admin commands,
+    and whose no longer should."""
+    rows = session.exec(
+        select(ChatIdentity.chat_id, ChatIdentity.external_id, AdminGrant.active, Person.active)
+        .join(AdminGrant, col(AdminGrant.person_id) == ChatIdentity.person_id)
+        .join(Person, col(Person.id) == ChatIdentity.person_id)
+        .where(ChatIdentity.channel == channel)
+    ).all()
+    now: set[str] = set()
+    once: set[str] = set()
+    for chat_id, external_id, granted, active in rows:
+        (now if granted and active else once).add(chat_id or external_id)
+    return now, once - now

@@ -24,7 +24,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from sicapai.handlers import router, texts
+from sicapai.handlers import registry, router, texts
 from sicapai.handlers.port import Button, Event, Identity, Reply
 from sicapai.handlers.registrasi import AttemptLimiter
 from sicapai.handlers.turn import FileRule, Turn
@@ -48,6 +48,7 @@ class TurnResult:
     notice_ids: list[int] = field(default_factory=list)  # outbox rows this turn queued
     inbound_id: int | None = None  # inbox row to mark replied once the replies are out
     repeat: bool = False  # a redelivered update: nothing was done again
+    menu_changed: bool = False  # who is an admin changed: the command menus need a sync
 
 
 class TurnProcessor:
@@ -77,7 +78,7 @@ class TurnProcessor:
             )
             if chat is None:
                 return True
-            return not router.expects_typing(session.get(DialogState, chat.person_id))
+            return not registry.expects_typing(session.get(DialogState, chat.person_id))
 
     def step_accepts_file(self, identity: Identity) -> FileRule | None:
         """The kind of file the person's current step wants, or None if it wants none.
@@ -94,7 +95,7 @@ class TurnProcessor:
             if chat is None:
                 return None
             state = session.get(DialogState, chat.person_id)
-            return router.file_rule(state)
+            return registry.file_rule(state)
 
     # --- one turn ------------------------------------------------------------------------
     def run_turn(self, identity: Identity, event: Event, now: datetime) -> TurnResult:
@@ -195,6 +196,7 @@ class TurnProcessor:
             notices,
             [q.id for q in queued if q.id is not None],
             inbound_id,
+            menu_changed=turn.menu_changed,
         )
 
     def _drop_discarded(self, turn: Turn) -> None:

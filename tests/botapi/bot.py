@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import hashlib
+import json
 import secrets
 import time
 from collections.abc import Callable
@@ -323,6 +324,19 @@ class StandInBot(MessageMethods, FileMethods, BotMethods):
 
     def messages_to(self, chat_id: int) -> list[SentMessage]:
         return [m for m in self.sent if m.chat_id == chat_id]
+
+    def command_menu(self, chat_id: int | None = None) -> dict[str, str]:
+        """The command menu a chat sees: its own scope's if one was set, else the default's
+        (what Telegram shows a private chat; language codes aside)."""
+        default = json.dumps({"type": "default"}, sort_keys=True)
+        own = json.dumps({"type": "chat", "chat_id": chat_id}, sort_keys=True)
+        commands = self._command_sets.get((own, ""), self._command_sets.get((default, ""), []))
+        return {c["command"]: c["description"] for c in commands}
+
+    def has_own_menu(self, chat_id: int) -> bool:
+        return (json.dumps({"type": "chat", "chat_id": chat_id}, sort_keys=True), "") in (
+            self._command_sets
+        )
 
     def calls_to(self, method: str) -> list[ApiCall]:
         return [c for c in self.calls if c.method == method]

@@ -63,22 +63,29 @@ FILE_DOWNLOAD_FAILED = "Mohon maaf, berkas gagal diunduh. Silakan kirim ulang, a
 EVIDENCE_MIME_TYPES = frozenset(
     {"application/pdf", "image/jpeg", "image/png", "image/webp", "image/heic"}
 )
-HELP = (
-    "<b>Perintah SiCapai</b>\n"
-    "/lapor — laporkan realisasi indikator kinerja triwulan ini\n"
-    "/anggaran — laporkan realisasi anggaran (bagi yang bertugas)\n"
-    "/pengingat — lihat dan tunda pengingat Anda\n"
-    "/capaian — ringkasan capaian per indikator\n"
-    "/grafik — grafik capaian, tren, anggaran dan efisiensi\n"
-    "/status — siapa yang sudah dan belum melapor (atasan dan admin)\n"
-    "/verifikasi — setujui atau kembalikan laporan bawahan\n"
-    "/admin, /kunci, /periksa, /ekspor, /impor — khusus admin\n"
-    "/batal — hentikan proses yang sedang berjalan\n"
-    "/bantuan — tampilkan bantuan ini\n\n"
+MENU_BATAL = "Hentikan proses yang sedang berjalan"
+HELP_BATAL = "hentikan proses yang sedang berjalan"
+MENU_BANTUAN = "Daftar perintah dan cara menulis angka"
+HELP_BANTUAN = "tampilkan bantuan ini"
+HELP_TITLE = "<b>Perintah SiCapai</b>"
+HELP_ADMIN = "<b>Khusus admin</b>"
+HELP_NUMBERS = (
     "Angka ditulis cara Indonesia: <code>1.762</code> untuk seribu tujuh ratus enam puluh "
     "dua, <code>29,71</code> untuk dua puluh sembilan koma tujuh satu. Angka yang diminta "
     "selalu kumulatif sampai dengan triwulan yang dilaporkan (s.d. TW)."
 )
+
+
+def help_line(command: str, words: str) -> str:
+    return f"/{command} — {words}"
+
+
+def help_page(lines: list[str]) -> str:
+    """`/bantuan`, from the commands the flows declare (`handlers.registry.help_text`)."""
+    return "\n".join([HELP_TITLE, *lines]) + "\n\n" + HELP_NUMBERS
+
+
+STEP_GONE = "Maaf, langkah sebelumnya sudah tidak tersedia; silakan mulai lagi dengan {command}."
 
 MAX_TEXT = 1000  # characters kept of a narrative answer (kendala, upaya, alasan)
 

@@ -6,6 +6,26 @@ from sicapai.handlers.texts import esc
 from sicapai.handlers.texts.pengingat import channel_name
 
 ONLY_ADMIN = "Perintah ini khusus untuk admin kantor."
+
+# the command menu's lines (MENU_*) and `/bantuan`'s (HELP_*)
+MENU_ADMIN = "Menu admin: undangan, daftar orang, delegasi, target, audit"
+HELP_ADMIN = (
+    "menu admin: undangan, daftar orang, penonaktifan, delegasi, target triwulan, log audit, "
+    "dan chat yang tidak terjangkau"
+)
+MENU_KUNCI = "Kunci triwulan yang sudah berakhir"
+HELP_KUNCI = "kunci triwulan yang sudah berakhir, setelah melihat laporan yang belum lengkap"
+MENU_PERIKSA = "Periksa kecocokan data tahun ini"
+HELP_PERIKSA = (
+    "periksa kecocokan data tahun ini: pagu, jumlah rincian, angka tercetak, angka kumulatif"
+)
+MENU_EKSPOR = "Unduh tabel LKjIP satu triwulan (Excel)"
+HELP_EKSPOR = "unduh tabel LKjIP satu triwulan sebagai berkas Excel"
+MENU_IMPOR = "Muat berkas Excel: data induk (PK) atau realisasi anggaran"
+HELP_IMPOR = (
+    "muat berkas Excel yang sudah diisi: templat data induk (PK) atau realisasi anggaran triwulan"
+)
+
 MENU = "<b>Menu admin</b>\nApa yang ingin Anda lakukan?"
 BTN_INVITE = "✉️ Buat undangan"
 BTN_PEOPLE = "👥 Daftar orang"

@@ -14,6 +14,8 @@ ASK_LOWER_REASON = "Tuliskan alasan mengapa realisasi kumulatifnya turun:"
 ALL_DONE = "Semua mata anggaran Anda untuk {period} sudah dilaporkan. Terima kasih!"
 BTN_CONFIRM_OVER = "Ya, angkanya benar"
 BTN_CONFIRM_LOWER = "Angka benar, beri alasan"
+MENU = "Laporkan realisasi anggaran"
+HELP = "laporkan realisasi anggaran (bagi yang bertugas)"
 
 
 def line_list(period: str, lines: list[str], page: int, pages: int) -> str:

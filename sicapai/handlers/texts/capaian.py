@@ -12,6 +12,10 @@ from sicapai.reports.capaian import Criterion, Uncomputable
 from sicapai.reports.numbers import format_percent
 from sicapai.reports.periods import quarter_name
 
+MENU_CAPAIAN = "Ringkasan capaian kinerja"
+HELP_CAPAIAN = "ringkasan capaian per indikator"
+MENU_STATUS = "Siapa yang sudah dan belum melapor"
+HELP_STATUS = "siapa yang sudah dan belum melapor (atasan dan admin)"
 PAGE_LIMIT = 3800  # characters per message, below Telegram's 4096
 NO_SCOPE = (
     "Anda belum memegang jabatan yang memiliki indikator, jadi belum ada capaian untuk ditampilkan."

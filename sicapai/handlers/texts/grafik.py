@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from sicapai.handlers.texts import esc
 
-KINDS = [
-    ("📊 Capaian per indikator", "k:capaian"),
-    ("📈 Tren satu indikator", "k:tren"),
-    ("💰 Anggaran per program", "k:anggaran"),
-    ("💰 Anggaran per kegiatan", "k:kegiatan"),
-    ("⚖️ Efisiensi (capaian vs serapan)", "k:efisiensi"),
-]
+MENU = "Grafik capaian dan anggaran"
+HELP = "grafik capaian, tren, anggaran dan efisiensi"
+KIND_LABELS = {  # by `grafik.Kind`, the charts on offer
+    "capaian": "📊 Capaian per indikator",
+    "tren": "📈 Tren satu indikator",
+    "anggaran": "💰 Anggaran per program",
+    "kegiatan": "💰 Anggaran per kegiatan",
+    "efisiensi": "⚖️ Efisiensi (capaian vs serapan)",
+}
 USE_BUTTONS = "Silakan gunakan tombol di atas, atau ketik /grafik untuk memulai lagi."
 NO_DATA = "Belum ada data untuk digambar pada periode ini."
 EFFICIENCY_TITLE = "Efisiensi: capaian kinerja dan serapan anggaran"

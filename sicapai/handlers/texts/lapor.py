@@ -41,6 +41,8 @@ TEXT_REQUIRED = (
 )
 EMPTY_TEXT = "Pesannya kosong. Silakan tuliskan jawabannya."
 REASON_REQUIRED = "Alasan perubahan wajib diisi. Silakan tuliskan singkat mengapa angkanya diubah."
+MENU = "Laporkan realisasi indikator kinerja"
+HELP = "laporkan realisasi indikator kinerja triwulan ini"
 PRESS_A_BUTTON = "Silakan pilih salah satu tombol di atas, atau ketik /batal untuk berhenti."
 ALL_DONE = "Semua indikator Anda untuk {period} sudah dilaporkan. Terima kasih!"
 

@@ -7,6 +7,8 @@ from sicapai.reports.dates import long_date, zone_label
 from sicapai.reports.periods import quarter_name
 from sicapai.reports.reminders import DIGEST, ESCALATION, Line, Missing, Planned, UnitProgress
 
+MENU = "Lihat dan tunda pengingat"
+HELP = "lihat dan tunda pengingat Anda"
 MAX_ITEMS = 30
 BTN_REPORT = "📝 Lapor sekarang"
 NONE_UPCOMING = "Tidak ada pengingat terjadwal untuk Anda dalam 30 hari ke depan. Terima kasih!"

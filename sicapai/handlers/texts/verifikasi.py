@@ -17,6 +17,8 @@ BTN_RETURN = "↩️ Kembalikan"
 BTN_LIST = "‹ Daftar"
 BTN_APPROVE_CHANGE = "✅ Setujui perubahan"
 BTN_REJECT_CHANGE = "✖️ Tolak"
+MENU = "Verifikasi laporan bawahan"
+HELP = "setujui atau kembalikan laporan bawahan"
 
 
 def listing(lines: list[str]) -> str:
