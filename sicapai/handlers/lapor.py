@@ -35,12 +35,13 @@ from sicapai.handlers.texts.numbers import explain
 from sicapai.handlers.turn import EVIDENCE_FILES, Turn
 from sicapai.models.guards import Conflict
 from sicapai.models.organisation import Person
-from sicapai.models.performance import Evidence, Indicator, Kind, Period, QuarterTarget, Status
+from sicapai.models.performance import Evidence, Indicator, Kind, Period, Status
 from sicapai.models.reporting import (
     NewRevision,
+    indicator_plan,
     open_periods,
     owned_indicators,
-    previous_period,
+    previous_revision,
     reporting_year,
     revision_for,
     save_revision,
@@ -165,8 +166,10 @@ def _period(turn: Turn) -> Period | None:
 
 
 def _indicator(turn: Turn) -> Indicator | None:
+    """The indicator being reported, read with its quarter targets (`_target` needs them)."""
     indicator_id = turn.data.get("indicator_id")
-    return turn.session.get(Indicator, indicator_id) if indicator_id else None
+    plan = indicator_plan(session=turn.session, indicator_id=indicator_id) if indicator_id else None
+    return plan[0] if plan else None
 
 
 def _period_here(turn: Turn) -> Period:
@@ -281,12 +284,7 @@ def choose_indicator(turn: Turn, indicator_id: int) -> None:
         turn.say(t.NOT_DUE)
         return
     current = revision_for(session=turn.session, indicator_id=indicator_id, period=period)
-    prev_period = previous_period(session=turn.session, period=period)
-    prev = (
-        revision_for(session=turn.session, indicator_id=indicator_id, period=prev_period)
-        if prev_period
-        else None
-    )
+    prev = previous_revision(session=turn.session, indicator_id=indicator_id, period=period)
     target = _target(turn, indicator, period)
     label = t.period_label(period.year, period.quarter)
     turn.say(
@@ -326,13 +324,8 @@ def choose_indicator(turn: Turn, indicator_id: int) -> None:
 
 
 def _target(turn: Turn, indicator: Indicator, period: Period) -> Decimal:
-
-    overrides = {
-        qt.quarter: qt.target
-        for qt in turn.session.exec(
-            select(QuarterTarget).where(QuarterTarget.indicator_id == indicator.id)
-        )
-    }
+    plan = indicator_plan(session=turn.session, indicator_id=ident(indicator))
+    overrides = plan[1] if plan else {}
     return quarter_target(indicator.kind, indicator.target, period.quarter, overrides)
 
 
@@ -496,10 +489,7 @@ def _computed_line(indicator: Indicator, result: Computed) -> str:
 def _lower_than_before(turn: Turn, indicator: Indicator, period: Period) -> str | None:
     if indicator.kind == Kind.VALUE:
         return None
-    before = previous_period(session=turn.session, period=period)
-    if before is None:
-        return None
-    prev = revision_for(session=turn.session, indicator_id=ident(indicator), period=before)
+    prev = previous_revision(session=turn.session, indicator_id=ident(indicator), period=period)
     if prev is None:
         return None
     numerator, denominator, value = _figures(turn)
@@ -510,7 +500,7 @@ def _lower_than_before(turn: Turn, indicator: Indicator, period: Period) -> str 
     ]
     for label, old, new in pairs:
         if old is not None and new is not None and new < old:
-            return t.lower_than_before(label, quarter_name(before.quarter), old, new)
+            return t.lower_than_before(label, quarter_name(period.quarter - 1), old, new)
     return None
 
 
@@ -665,15 +655,14 @@ def show_preview(turn: Turn) -> None:
 
 
 def _comparison(turn: Turn, indicator: Indicator, period: Period, result: Computed) -> str | None:
-    before = previous_period(session=turn.session, period=period)
-    if before is None or result.realisation is None:
+    if result.realisation is None:
         return None
-    prev = revision_for(session=turn.session, indicator_id=ident(indicator), period=before)
+    prev = previous_revision(session=turn.session, indicator_id=ident(indicator), period=period)
     if prev is None or prev.realisation is None:
         return None
     points = indicator.kind == Kind.RATIO or indicator.unit_label.lower() == "persen"
     return t.comparison(
-        before.quarter,
+        period.quarter - 1,
         t.show_figure(indicator.kind, indicator.unit_label, prev.realisation),
         t.show_figure(indicator.kind, indicator.unit_label, result.realisation),
         result.realisation - prev.realisation,

@@ -90,16 +90,26 @@ def active_holdings(*, session: Session, person_id: int) -> Sequence[Holding]:
     ).all()
 
 
-@per_unit_of_work("holding", "position")
-def held_positions(*, session: Session, person_id: int) -> list[tuple[Position, bool]]:
-    """The positions a person holds now, with whether each holding is acting (Plt)."""
+@per_unit_of_work("holding", "position", "organisation")
+def _held_with_offices(
+    *, session: Session, person_id: int
+) -> list[tuple[Position, bool, Organisation]]:
+    """Held positions with their office, in one statement: nearly every turn asks both
+    "what does this person hold" and "which office is theirs" (its time zone, its year)."""
     rows = session.exec(
-        select(Position, Holding.acting)
+        select(Position, Holding.acting, Organisation)
         .join(Holding, col(Holding.position_id) == col(Position.id))
+        .join(Organisation, col(Organisation.id) == col(Position.organisation_id))
         .where(Holding.person_id == person_id, col(Holding.ended_at).is_(None))
         .order_by(col(Position.id))
     ).all()
-    return [(position, acting) for position, acting in rows]
+    return [(position, acting, office) for position, acting, office in rows]
+
+
+def held_positions(*, session: Session, person_id: int) -> list[tuple[Position, bool]]:
+    """The positions a person holds now, with whether each holding is acting (Plt)."""
+    held = _held_with_offices(session=session, person_id=person_id)
+    return [(position, acting) for position, acting, _ in held]
 
 
 @per_unit_of_work("holding", "position", "delegation")
@@ -161,8 +171,8 @@ def is_admin(*, session: Session, person_id: int, organisation_id: int | None = 
 @per_unit_of_work("holding", "position", "admin_grant", "organisation")
 def organisation_of(*, session: Session, person_id: int) -> Organisation | None:
     """The office a person works for: through a held position, else an admin grant."""
-    for position, _ in held_positions(session=session, person_id=person_id):
-        return session.get(Organisation, position.organisation_id)
+    for _, _, office in _held_with_offices(session=session, person_id=person_id):
+        return office
     grant = session.exec(
         select(AdminGrant).where(
             AdminGrant.person_id == person_id, col(AdminGrant.active).is_(True)

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import exists, update
+from sqlalchemy import and_, exists, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from sicapai.models.budget import BudgetLine, BudgetRealisation
 from sicapai.models.guards import (
@@ -32,6 +33,7 @@ from sicapai.models.performance import (
     Evidence,
     Indicator,
     Period,
+    QuarterTarget,
     Revision,
     Status,
     Submission,
@@ -115,11 +117,56 @@ def current_revision(*, session: Session, submission: Submission | None) -> Revi
 
 
 def revision_for(*, session: Session, indicator_id: int, period: Period) -> Revision | None:
+    """The current revision of an indicator for a period, in one statement."""
     assert period.id is not None
-    return current_revision(
-        session=session,
-        submission=submission_of(session=session, indicator_id=indicator_id, period_id=period.id),
+    return session.exec(
+        _current_revisions().where(
+            Submission.indicator_id == indicator_id, Submission.period_id == period.id
+        )
+    ).first()
+
+
+def previous_revision(*, session: Session, indicator_id: int, period: Period) -> Revision | None:
+    """The current revision of the quarter before, in the same year (cumulative figures
+    restart each year), in one statement: what "lower than last quarter" compares with."""
+    if period.quarter == 1:
+        return None
+    return session.exec(
+        _current_revisions()
+        .join(Period, col(Period.id) == col(Submission.period_id))
+        .where(
+            Submission.indicator_id == indicator_id,
+            Period.organisation_id == period.organisation_id,
+            Period.year == period.year,
+            Period.quarter == period.quarter - 1,
+        )
+    ).first()
+
+
+def _current_revisions() -> SelectOfScalar[Revision]:
+    return select(Revision).join(
+        Submission,
+        and_(
+            col(Submission.id) == col(Revision.submission_id),
+            col(Submission.current_revision) == col(Revision.number),
+        ),
     )
+
+
+@per_unit_of_work("indicator", "quarter_target")
+def indicator_plan(
+    *, session: Session, indicator_id: int
+) -> tuple[Indicator, dict[int, Decimal]] | None:
+    """An indicator with its Rencana Aksi quarter targets, in one statement (a step that
+    computes a capaian needs both)."""
+    rows = session.exec(
+        select(Indicator, QuarterTarget)
+        .outerjoin(QuarterTarget, col(QuarterTarget.indicator_id) == col(Indicator.id))
+        .where(Indicator.id == indicator_id)
+    ).all()
+    if not rows:
+        return None
+    return rows[0][0], {qt.quarter: qt.target for _, qt in rows if qt is not None}
 
 
 @per_unit_of_work("period")
