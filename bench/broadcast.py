@@ -176,7 +176,7 @@ async def run_tick(backend: str, rate: float, people: int, *, reporting: int = 0
                 await application.initialize()
             service = ReminderService(
                 db.engine,
-                reminder_sender(application.bot),
+                {"telegram": reminder_sender(application.bot)},
                 clock=lambda: REMINDER_MORNING,
                 pacer=Pacer(rate=rate),
             )

@@ -11,13 +11,13 @@ import tempfile
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from sicapai.bot.cli_common import Subcommands, UserError, open_engine
 from sicapai.bot.logs import setup_logging
 from sicapai.bot.settings import Settings
+from sicapai.bot.terminal import CAPABILITIES, TerminalChannel
 from sicapai.bot.terminal import CHANNEL as TERMINAL
-from sicapai.bot.terminal import TerminalChannel
 from sicapai.handlers.port import Identity
 from sicapai.models.db import make_engine, transaction
 from sicapai.models.invites import INVITE_LIFETIME, create_invite
@@ -91,7 +91,11 @@ def terminal_identity(
                 session=session, person_id=person.id, position_id=position.id, acting=False
             )
         external = f"person-{person.id}"
-        chat = session.query(ChatIdentity).filter_by(channel=TERMINAL, external_id=external).first()
+        chat = session.exec(
+            select(ChatIdentity).where(
+                ChatIdentity.channel == TERMINAL, ChatIdentity.external_id == external
+            )
+        ).first()
         if chat is None:
             session.add(
                 ChatIdentity(
@@ -102,7 +106,8 @@ def terminal_identity(
                     display_name=person.name,
                 )
             )
-        return Identity(TERMINAL, external, external, person.name), position.name
+        identity = Identity(TERMINAL, external, external, person.name, capabilities=CAPABILITIES)
+        return identity, position.name
 
 
 def _conversations(
@@ -115,6 +120,7 @@ def _conversations(
         bot_username=settings.telegram_bot_username,
         year=settings.sicapai_tahun,
         turn_processes=turn_processes,
+        evidence_bytes=settings.sicapai_evidence_mb * 1024 * 1024,
     )
 
 

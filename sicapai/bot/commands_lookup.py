@@ -18,7 +18,8 @@ from sicapai.bot.cli_common import (
 )
 from sicapai.bot.settings import Settings
 from sicapai.handlers.texts import capaian as t
-from sicapai.handlers.texts import grafik, to_plain
+from sicapai.handlers.texts import grafik
+from sicapai.handlers.texts.markup import to_plain
 from sicapai.models.organisation import Organisation, Position
 from sicapai.models.performance import Indicator, PastRealisation
 from sicapai.models.queries import (

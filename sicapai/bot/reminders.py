@@ -4,6 +4,13 @@ One periodic tick asks the planner (the same one `sicapai pengingat` prints) wha
 today up to now, and for each message: skips people in the middle of a flow (for up to 15
 minutes), records the reminder under its unique key *before* delivery (so a restart, a
 second tick or a second process cannot send it again), then delivers it through the pacer.
+
+Delivery uses the same registry of senders as the outbox (channel → sender) and the same
+order of the person's chats: the channel they chose with `/saluran`, else the one they last
+wrote on, then the rest; a chat that refuses (blocked) is marked and the next one is tried.
+A chat on a channel nobody receives on now (the terminal) gets the reminder through the
+outbox, where it waits for the person's next session; the record notes it as `menunggu`.
+One reminder per person and key, whichever channel carried it (`reminder_log.channel`).
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ import asyncio
 import logging
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,8 +27,9 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from sicapai.handlers.port import Button, Identity, Reply
+from sicapai.handlers.port import Button, Reply
 from sicapai.handlers.texts import pengingat as texts
+from sicapai.models import outbox
 from sicapai.models.calendar import calendar_config
 from sicapai.models.db import transaction
 from sicapai.models.operations import DialogState, ReminderLog
@@ -29,16 +37,18 @@ from sicapai.models.organisation import ChatIdentity, Organisation, Person
 from sicapai.models.queries import organisations
 from sicapai.models.reachability import reachable_chats
 from sicapai.models.reminders import claim, plan_for
-from sicapai.models.types import ident, utcnow
+from sicapai.models.types import utcnow
 from sicapai.reports.calendar import CalendarConfig
 from sicapai.reports.reminders import PERSONAL, Planned
-from sicapai.runtime.delivery import Delivery, Sender
+from sicapai.runtime.delivery import WAITING_CHANNELS, Delivery, Sender, Target, targets
 from sicapai.runtime.outbox import tell_admins_unreachable
 
 log = logging.getLogger(__name__)
 
 DEFER = timedelta(minutes=15)
 MAX_ATTEMPTS = 3
+WAITING = "menunggu"  # handed to the outbox, waiting for the person on the terminal
+REMINDER = "pengingat"  # the outbox row's kind
 
 
 class Pacer:
@@ -84,29 +94,36 @@ class TickReport:
     deferred: int = 0
     skipped: int = 0
     failed: int = 0
+    waiting: int = 0  # for a person on the terminal: shown at their next `sicapai chat`
 
 
 @dataclass(frozen=True)
 class Due:
     planned: Planned
-    identity: Identity
-    chat_row: int  # the ChatIdentity it goes to (marked unreachable if it refuses)
+    targets: list[Target]  # the person's chats, best first (marked unreachable if one refuses)
     retry_of: int | None = None  # a failed log row to retry
 
 
 class ReminderService:
+    """Sends due reminders through the registered senders (channel → sender)."""
+
     def __init__(
         self,
         engine: Engine,
-        send: Sender,
+        senders: Mapping[str, Sender] | None = None,
         *,
         clock: Callable[[], datetime] = utcnow,
         pacer: Pacer | None = None,
+        waiting: frozenset[str] = WAITING_CHANNELS,
     ) -> None:
         self.engine = engine
-        self.send = send
+        self.senders: dict[str, Sender] = dict(senders or {})
         self.clock = clock
         self.pacer = pacer or Pacer()
+        self.waiting = waiting  # channels whose messages wait for the person to come back
+
+    def register(self, channel: str, send: Sender) -> None:
+        self.senders[channel] = send
 
     async def tick(self) -> TickReport:
         now = self.clock()
@@ -119,6 +136,8 @@ class ReminderService:
                 report.sent += 1
             elif outcome == "skipped":
                 report.skipped += 1
+            elif outcome == WAITING:
+                report.waiting += 1
             else:
                 report.failed += 1
         return report
@@ -160,11 +179,10 @@ class ReminderService:
             person = session.get(Person, item.person.id)
             if person is None or not person.active:
                 continue
-            chats = [c for c in reachable_chats(session=session, person_id=item.person.id) if c.id]
-            if not chats:  # never registered, or every chat refused: wait for the person
+            chats = reachable_chats(session=session, person_id=item.person.id)
+            found = targets(chats, self.senders, self.waiting)
+            if not found:  # never registered, or every chat refused: wait for the person
                 continue
-            chat = chats[0]
-            identity = Identity(chat.channel, chat.external_id, chat.chat_id or chat.external_id)
             log_row = session.exec(
                 select(ReminderLog).where(
                     ReminderLog.person_id == item.person.id,
@@ -181,7 +199,7 @@ class ReminderService:
             if item.kind == PERSONAL and _in_flow(session, item.person.id, now):
                 deferred += 1
                 continue
-            due.append(Due(item, identity, ident(chat), retry_of))
+            due.append(Due(item, found, retry_of))
         return due, deferred
 
     # --- delivering ----------------------------------------------------------------------
@@ -190,15 +208,25 @@ class ReminderService:
         claimed = await asyncio.to_thread(self._claim, item, text, now)
         if claimed is None:
             return "skipped"
-        await self.pacer.wait()
-        try:
-            result = await self.send(
-                item.identity, Reply(text=text, buttons=button_for(item.planned))
-            )
-        except Exception:  # a sender bug must not stop the other reminders
-            log.exception("reminder delivery failed")
-            result = Delivery(ok=False, temporary=True)
-        await asyncio.to_thread(self._record, claimed, item, result)
+        reply = Reply(text=text, buttons=button_for(item.planned))
+        channel = item.targets[0].channel
+        result = Delivery(ok=False, blocked=True)  # if every chat refuses
+        for target in item.targets:
+            channel = target.channel
+            if target.send is not None:
+                await self.pacer.wait()
+                try:
+                    result = await target.send(target.identity, reply)
+                except Exception:  # a sender bug must not stop the other reminders
+                    log.exception("reminder delivery failed")
+                    result = Delivery(ok=False, temporary=True)
+            if target.send is None or result.held:  # nobody receives there now
+                await asyncio.to_thread(self._wait, claimed, target, reply)
+                return WAITING
+            if not result.blocked:
+                break
+            await asyncio.to_thread(self._unreachable, target.chat_row)  # the next chat, if any
+        await asyncio.to_thread(self._record, claimed, channel, result)
         return "sent" if result.ok else "failed"
 
     def _claim(self, item: Due, text: str, now: datetime) -> int | None:
@@ -219,11 +247,12 @@ class ReminderService:
             )
             return item.retry_of if getattr(changed, "rowcount", 0) == 1 else None
 
-    def _record(self, log_id: int, item: Due, result: Delivery) -> None:
+    def _record(self, log_id: int, channel: str, result: Delivery) -> None:
         with transaction(self.engine) as session:
             row = session.get(ReminderLog, log_id)
             assert row is not None
             row.attempts += 1
+            row.channel = channel
             if result.ok:
                 row.status = "terkirim"
                 row.sent_at = self.clock()
@@ -234,10 +263,37 @@ class ReminderService:
                 if result.blocked:
                     row.attempts = MAX_ATTEMPTS
             session.add(row)
-            if result.blocked:
-                chat = session.get(ChatIdentity, item.chat_row)
-                if chat is not None:
-                    tell_admins_unreachable(session, chat, self.clock())
+
+    def _unreachable(self, chat_row: int) -> None:
+        """A chat refused the reminder: mark it and, once, tell the admins (in the outbox)."""
+        with transaction(self.engine) as session:
+            chat = session.get(ChatIdentity, chat_row)
+            if chat is not None:
+                tell_admins_unreachable(session, chat, self.clock())
+
+    def _wait(self, log_id: int, target: Target, reply: Reply) -> None:
+        """The person's chat is on a channel nobody receives on now (the terminal): the
+        reminder goes into the outbox, where it waits for their next session, recorded as
+        waiting there, with the outbox row, in one transaction (so it is never lost or
+        doubled)."""
+        now = self.clock()
+        with transaction(self.engine) as session:
+            row = session.get(ReminderLog, log_id)
+            assert row is not None
+            outbox.enqueue(
+                session=session,
+                person_id=row.person_id,
+                text=reply.text,
+                now=now,
+                buttons=[
+                    [{"label": b.label, "data": b.data} for b in line] for line in reply.buttons
+                ],
+                kind=REMINDER,
+            )
+            row.attempts += 1
+            row.status = WAITING
+            row.channel = target.channel
+            session.add(row)
 
 
 def _in_flow(session: Session, person_id: int, now: datetime) -> bool:

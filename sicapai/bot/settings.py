@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     sicapai_turn_workers: int = Field(default=2, ge=0, le=32)
     # processes that draw charts in `sicapai run` (0: a thread in the bot's process)
     sicapai_chart_workers: int = Field(default=2, ge=0, le=16)
+    # the largest evidence file accepted, in MB (a platform may allow less: Telegram 20)
+    sicapai_evidence_mb: int = Field(default=20, ge=1, le=100)
 
     @field_validator("sicapai_tz")
     @classmethod

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,6 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError, Tim
 from telegram.ext import (
     Application,
     ApplicationBuilder,
-    BaseUpdateProcessor,
     ContextTypes,
     Defaults,
     ExtBot,
@@ -36,11 +34,13 @@ from telegram.ext import (
 from sicapai.bot.reminders import Pacer, ReminderService
 from sicapai.bot.send_gate import BACKGROUND, SendGate, retry_after_seconds
 from sicapai.bot.telegram_menu import SYNC_SECONDS, CommandMenus
+from sicapai.handlers.capabilities import Capabilities
 from sicapai.handlers.port import Event, EventKind, Identity, IncomingFile, Reply
-from sicapai.handlers.texts import to_plain
+from sicapai.handlers.texts.markup import MarkupError, to_plain, to_telegram_html
 from sicapai.runtime.conversations import Conversations
 from sicapai.runtime.delivery import Delivery, Sender
 from sicapai.runtime.outbox import OutboxSender, prune_records
+from sicapai.runtime.turns import TurnResult
 
 log = logging.getLogger(__name__)
 
@@ -48,30 +48,25 @@ log = logging.getLogger(__name__)
 App = Application[Any, Any, Any, Any, Any, Any]
 
 CHANNEL = "telegram"
+# what the Bot API accepts: 4096 characters a message, 1024 a caption, 100 buttons in an
+# inline keyboard (8 a row), 64 bytes of callback data, and files a bot may fetch up to 20 MB
+CAPABILITIES = Capabilities(
+    channel=CHANNEL,
+    message_length=4096,
+    caption_length=1024,
+    buttons_per_message=100,
+    buttons_per_row=8,
+    label_length=64,
+    button_data_bytes=64,
+    file_bytes=20 * 1024 * 1024,
+    markup="html",
+)
 
 
-class PerPersonUpdateProcessor(BaseUpdateProcessor):
-    """Updates of one person run one after another; different people run concurrently."""
-
-    def __init__(self, max_concurrent_updates: int = 64) -> None:
-        super().__init__(max_concurrent_updates)
-        self._locks: dict[int, asyncio.Lock] = {}
-
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        user = update.effective_user if isinstance(update, Update) else None
-        if user is None:
-            await coroutine
-            return
-        # one small lock per person who ever wrote: a thousand people cost a few hundred KB
-        lock = self._locks.setdefault(user.id, asyncio.Lock())
-        async with lock:
-            await coroutine
-
-    async def initialize(self) -> None:
-        """Nothing to set up."""
-
-    async def shutdown(self) -> None:
-        self._locks.clear()
+# PTB hands every update over at once; the conversation service orders them per person and
+# bounds how many run (`runtime.ordering`), so PTB's own bound must not be the smaller one: a
+# person who floods would otherwise park their updates in PTB's slots.
+CONCURRENT_UPDATES = 100_000
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -89,7 +84,12 @@ def event_from(update: Update) -> Event | None:
     """The port event for an update (carrying its `update_id`, so a redelivery is known), or
     None for updates the product ignores."""
     event = _event_from(update)
-    return replace(event, inbound_id=str(update.update_id)) if event is not None else None
+    if event is None:
+        return None
+    # a message carries when it was sent (a held-up one is answered, not replayed); a
+    # button press does not: its message's date is when the button was sent
+    sent_at = update.message.date if update.message is not None else None
+    return replace(event, inbound_id=str(update.update_id), sent_at=sent_at)
 
 
 def _event_from(update: Update) -> Event | None:
@@ -165,22 +165,28 @@ class TelegramChannel:
             display_name=user.full_name,
             private=chat.type == ChatType.PRIVATE,
             account=self.account,
+            capabilities=CAPABILITIES,
         )
-        result = await self.conversations.handle(identity, event)
         query = update.callback_query
-        # the answer to a pressed button goes out beside the first reply, not before it:
-        # one round trip less before the person sees the next step
-        answering = (
-            asyncio.create_task(self.answer(query, result.replies)) if query is not None else None
-        )
-        delivered = True
-        for reply in result.replies:
-            outcome = await self.send(context.bot, chat.id, reply)
-            delivered = delivered and (outcome.ok or outcome.unknown)
-        if answering is not None:
-            await answering
-        if delivered:
-            await self.conversations.replied(result)
+
+        async def respond(result: TurnResult) -> None:
+            # the answer to a pressed button goes out beside the first reply, not before it:
+            # one round trip less before the person sees the next step
+            answering = (
+                asyncio.create_task(self.answer(query, result.replies))
+                if query is not None
+                else None
+            )
+            delivered = True
+            for reply in result.replies:
+                outcome = await self.send(context.bot, chat.id, reply)
+                delivered = delivered and (outcome.ok or outcome.unknown)
+            if answering is not None:
+                await answering
+            if delivered:
+                await self.conversations.replied(result)
+
+        result = await self.conversations.serve(identity, event, respond)
         if result.notice_ids and self.outbox is not None:
             await self.outbox.drain(result.notice_ids)
         if result.menu_changed and self.menus is not None:
@@ -207,9 +213,11 @@ async def _send_once(
     # only the Application's ExtBot has a rate limiter to pass the priority to
     queued_last = background and isinstance(bot, ExtBot)
     extra: dict[str, Any] = {"rate_limit_args": BACKGROUND} if queued_last else {}
-    if plain:  # Telegram refused the markup: the same words without it
-        reply = replace(reply, text=to_plain(reply.text))
+    if plain:  # Telegram (or the markup check) refused the markup: the same words without it
+        reply = replace(reply, text=to_plain(reply.text, lenient=True))
         extra["parse_mode"] = None
+    else:  # the core's markup, checked, as Telegram's HTML (parse_mode HTML by default)
+        reply = replace(reply, text=to_telegram_html(reply.text))
     if reply.photo is not None:
         await bot.send_photo(
             chat_id, reply.photo, caption=reply.text or None, reply_markup=keyboard(reply), **extra
@@ -240,6 +248,10 @@ async def deliver(bot: Any, chat_id: int, reply: Reply, *, background: bool = Fa
         try:
             await _send_once(bot, chat_id, reply, background, plain=plain)
             return Delivery(ok=True)
+        except MarkupError as exc:  # a text outside the core's markup: a bug, not the person's
+            log.error("a message is not valid markup (%s); sending it as plain text", exc)
+            plain = True
+            continue
         except Forbidden:
             log.warning("chat %s blocked the bot", chat_id)
             return Delivery(ok=False, blocked=True, error="diblokir")
@@ -302,7 +314,7 @@ def schedule_outbox(
         try:
             await asyncio.to_thread(prune_records, conversations.engine, conversations.clock())
         except Exception:
-            log.exception("pruning the inbox and outbox failed")
+            log.exception("pruning the inbox, the outbox and the chat marks failed")
 
     assert application.job_queue is not None
     options = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 60}
@@ -334,7 +346,7 @@ def schedule_reminders(application: App, conversations: Conversations) -> None:
     """One periodic tick on PTB's JobQueue (APScheduler on the bot's own event loop)."""
     service = ReminderService(
         conversations.engine,
-        reminder_sender(application.bot),
+        {CHANNEL: reminder_sender(application.bot)},
         clock=conversations.clock,
         pacer=Pacer(rate=28.5),  # 95% of Telegram's 30 a second, measured in bench/broadcast
     )
@@ -407,7 +419,7 @@ def build_application(
             Defaults(parse_mode=ParseMode.HTML, tzinfo=ZoneInfo(conversations.default_timezone))
         )
         .rate_limiter(SendGate(max_retries=rate_limit_retries))
-        .concurrent_updates(PerPersonUpdateProcessor())
+        .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(lambda app: on_start(app, conversations, menus))
         .post_shutdown(lambda _: conversations.close())
     )

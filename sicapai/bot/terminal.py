@@ -3,6 +3,11 @@
 Buttons are shown as numbered choices: type the number (or `#N`) to press one, `/berkas PATH`
 to send a file. Photos and documents the bot sends are saved as files and their paths printed.
 Ends cleanly at end of input, whether stdin is a terminal, a pipe, or closed.
+
+Nobody receives on the terminal while no session runs, so notices and reminders for a
+terminal chat wait in the outbox (pending, not an attempt). A session registers its sender
+with the outbox while it runs and, before the first prompt (and after each turn), shows what
+waited for its person, then marks it sent.
 """
 
 from __future__ import annotations
@@ -14,11 +19,27 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from sicapai.handlers.capabilities import Capabilities
 from sicapai.handlers.port import Button, Event, EventKind, Identity, IncomingFile, Reply
-from sicapai.handlers.texts import to_plain
+from sicapai.handlers.texts import saluran as st
+from sicapai.handlers.texts.markup import to_plain
 from sicapai.runtime.conversations import Conversations
+from sicapai.runtime.delivery import Delivery
+from sicapai.runtime.outbox import OutboxSender
 
 CHANNEL = "terminal"
+# a terminal prints whatever it gets: no platform limit but a readable screen
+CAPABILITIES = Capabilities(
+    channel=CHANNEL,
+    message_length=20_000,
+    caption_length=1000,
+    buttons_per_message=100,
+    buttons_per_row=8,
+    label_length=80,
+    button_data_bytes=64,
+    file_bytes=100 * 1024 * 1024,
+    markup="plain",
+)
 
 INTRO = (
     "SiCapai — chat di terminal sebagai {who}.\n"
@@ -37,9 +58,13 @@ class TerminalChannel:
         stdin: TextIO | None = None,
         stdout: TextIO | None = None,
         output_dir: Path | None = None,
+        outbox: OutboxSender | None = None,
     ) -> None:
         self.conversations = conversations
         self.identity = identity
+        # what waited for the person: this session is the terminal's only receiver
+        self.outbox = outbox or OutboxSender(conversations.engine, clock=conversations.clock)
+        self._heading: str | None = None
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
         self.output_dir = output_dir or Path("sicapai-keluaran")
@@ -52,6 +77,35 @@ class TerminalChannel:
 
     async def run(self, who: str) -> None:
         self.write(INTRO.format(who=who))
+        self.outbox.register(CHANNEL, self.receive)  # the terminal receives while this runs
+        try:
+            await self.catch_up(st.WHILE_AWAY)
+            await self._chat()
+        finally:
+            self.outbox.unregister(CHANNEL)
+
+    async def catch_up(self, heading: str) -> None:
+        """Show what waits for this person (notices, reminders) under `heading`; each is
+        marked sent as it is shown."""
+        if self.identity.channel != CHANNEL:
+            return
+        self._heading = heading
+        try:
+            await self.outbox.drain_waiting(self.identity)
+        finally:
+            self._heading = None
+
+    async def receive(self, identity: Identity, reply: Reply) -> Delivery:
+        """The terminal's sender: only this session's person is here to read it."""
+        if identity.channel != CHANNEL or identity.external_id != self.identity.external_id:
+            return Delivery(ok=False, held=True)
+        if self._heading is not None:
+            self.write(self._heading)
+            self._heading = None
+        self.show([reply])
+        return Delivery(ok=True)
+
+    async def _chat(self) -> None:
         while True:
             self.write("> ")
             line = await asyncio.to_thread(self._readline)
@@ -68,6 +122,7 @@ class TerminalChannel:
                 continue
             result = await self.conversations.handle(self.identity, event)
             self.show(result.replies)
+            await self.catch_up(st.MEANWHILE)  # what came for the person meanwhile
 
     def _interactive(self) -> bool:
         try:
@@ -125,9 +180,10 @@ class TerminalChannel:
             if reply.photo is not None or reply.document is not None:
                 self.write(f"[berkas disimpan: {self.save(reply)}]\n")
             if reply.text:
-                self.write(to_plain(reply.text) + "\n")
+                # the core's markup as plain words; a text outside it is still shown
+                self.write(to_plain(reply.text, lenient=True) + "\n")
             elif reply.answer:
-                self.write(to_plain(reply.answer) + "\n")
+                self.write(to_plain(reply.answer, lenient=True) + "\n")
             for row in reply.buttons:
                 for button in row:
                     numbered.append(button)

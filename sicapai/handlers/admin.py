@@ -144,9 +144,10 @@ def list_page(arg: str) -> bool:
 
 def _pick(turn: Turn, prompt: str, items: list[tuple[str, str]], page: int, purpose: str) -> None:
     """A paged list of buttons; `items` are (label, action)."""
-    pages = max(1, -(-len(items) // PAGE_SIZE))
+    size = turn.list_size(PAGE_SIZE)
+    pages = max(1, -(-len(items) // size))
     page = min(page, pages - 1)
-    buttons = [[item] for item in items[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]]
+    buttons = [[item] for item in items[page * size : (page + 1) * size]]
     nav = lookups.page_buttons(page, pages, f"{A.PAGE}:{purpose}")
     if nav:
         buttons.append(nav)

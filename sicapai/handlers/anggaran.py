@@ -135,10 +135,11 @@ def _line(turn: Turn) -> BudgetLine | None:
 def show_list(turn: Turn) -> None:
     period = _period(turn)
     lines = _lines(turn, period.year)
-    pages = max(1, -(-len(lines) // PAGE_SIZE))
+    size = turn.list_size(PAGE_SIZE)
+    pages = max(1, -(-len(lines) // size))
     page = min(int(turn.data.get("page", 0)), pages - 1)
     text_lines, buttons = [], []
-    for line in lines[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:
+    for line in lines[page * size : (page + 1) * size]:
         assert line.id is not None and period.id is not None
         current = current_budget(session=turn.session, line_id=line.id, period_id=period.id)
         if current is None:

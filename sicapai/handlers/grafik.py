@@ -106,9 +106,10 @@ def _indicators(turn: Turn) -> list[Indicator]:
 
 def choose_indicator(turn: Turn, page: int) -> None:
     indicators = _indicators(turn)
-    pages = max(1, -(-len(indicators) // PAGE_SIZE))
+    size = turn.list_size(PAGE_SIZE)
+    pages = max(1, -(-len(indicators) // size))
     page = min(page, pages - 1)
-    shown = indicators[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    shown = indicators[page * size : (page + 1) * size]
     buttons = [[(f"{i.code} {i.name[:28]}", f"{A.INDICATOR}:{i.id}")] for i in shown]
     nav = lookups.page_buttons(page, pages)
     if nav:

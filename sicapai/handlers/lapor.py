@@ -213,9 +213,10 @@ def show_list(turn: Turn) -> None:
     period = _period(turn)
     assert period is not None
     indicators = owned_indicators(session=turn.session, person_id=turn.person_id, year=period.year)
-    pages = max(1, -(-len(indicators) // PAGE_SIZE))
+    size = turn.list_size(PAGE_SIZE)
+    pages = max(1, -(-len(indicators) // size))
     page = min(int(turn.data.get("page", 0)), pages - 1)
-    shown = indicators[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    shown = indicators[page * size : (page + 1) * size]
     lines, buttons = [], []
     for indicator in shown:
         if not is_due(indicator.frequency, period.quarter):

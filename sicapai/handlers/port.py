@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
+from sicapai.handlers.capabilities import GENERIC, Capabilities
 from sicapai.reports.chart_specs import Chart
 
 
@@ -24,6 +26,7 @@ class Identity:
     display_name: str = ""
     private: bool = True  # False for group chats
     account: str = ""  # which account of the channel (a Telegram bot's id); "" by default
+    capabilities: Capabilities = field(default=GENERIC, compare=False)  # its platform's limits
 
 
 class EventKind(StrEnum):
@@ -68,6 +71,10 @@ class Event:
     # redelivered update carries the same id and is handled at most once; "" where the
     # channel cannot deliver twice (the terminal)
     inbound_id: str = ""
+    # when the person sent it, if the channel says (a Telegram message's date); an update
+    # older than the service's limit is answered politely instead of replayed into a flow
+    sent_at: datetime | None = None
+    delayed: bool = False
 
     @staticmethod
     def from_text(text: str, inbound_id: str = "") -> Event:
@@ -89,12 +96,13 @@ class Event:
 @dataclass(frozen=True)
 class Button:
     label: str
-    data: str  # callback data, at most 64 bytes
+    data: str  # what the button carries back, within the channel's button_data_bytes
 
 
 @dataclass
 class Reply:
-    """One message to send: HTML text with optional buttons, or a photo/document."""
+    """One message to send: text in the core's markup (`texts/markup.py`, rendered by each
+    channel) with optional buttons, or a photo/document."""
 
     text: str = ""
     buttons: list[list[Button]] = field(default_factory=list)

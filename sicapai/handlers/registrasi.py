@@ -1,42 +1,48 @@
 """Registration: `/start KODE` binds this chat to a position (or the admin role).
 
 Without a valid code nobody can do anything else; failed attempts are limited per chat so
-that codes cannot be guessed.
+that codes cannot be guessed. The failures are rows (`models.chat_marks`) written in the turn's
+transaction, so the limit holds across restarts and for every turn worker alike.
 """
 
 from __future__ import annotations
 
-from collections import deque
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sicapai.handlers.flow import Audience, Command, Flow
 from sicapai.handlers.texts import registrasi as t
 from sicapai.handlers.turn import Turn
+from sicapai.models.chat_marks import attempts_blocked, failed_attempt
 from sicapai.models.invites import Refusal, redeem
 from sicapai.models.people import held_positions, is_admin
 from sicapai.models.reporting import owned_indicators, reporting_year
 
-MAX_FAILED_ATTEMPTS = 5
+MAX_FAILED_ATTEMPTS = 5  # within a sliding ATTEMPT_WINDOW, per chat
 ATTEMPT_WINDOW = timedelta(hours=1)
 CODE_MAX_LENGTH = 64
 
 
-class AttemptLimiter:
-    """Failed code attempts per chat in a sliding hour, kept by the running process."""
+def _blocked(turn: Turn) -> bool:
+    return attempts_blocked(
+        session=turn.session,
+        channel=turn.identity.channel,
+        chat_id=turn.identity.chat_id,
+        now=turn.now,
+        window=ATTEMPT_WINDOW,
+        limit=MAX_FAILED_ATTEMPTS,
+    )
 
-    def __init__(self) -> None:
-        self._failures: dict[tuple[str, str], deque[datetime]] = {}
 
-    def blocked(self, key: tuple[str, str], now: datetime) -> bool:
-        window = self._failures.get(key)
-        if not window:
-            return False
-        while window and window[0] < now - ATTEMPT_WINDOW:
-            window.popleft()
-        return len(window) >= MAX_FAILED_ATTEMPTS
-
-    def fail(self, key: tuple[str, str], now: datetime) -> None:
-        self._failures.setdefault(key, deque()).append(now)
+def _failed(turn: Turn) -> None:
+    """Count a wrong code; the turn commits as usual, so the count stays."""
+    failed_attempt(
+        session=turn.session,
+        channel=turn.identity.channel,
+        chat_id=turn.identity.chat_id,
+        now=turn.now,
+        window=ATTEMPT_WINDOW,
+        limit=MAX_FAILED_ATTEMPTS,
+    )
 
 
 def register(turn: Turn, args: str) -> None:
@@ -48,13 +54,11 @@ def register(turn: Turn, args: str) -> None:
         else:
             greet(turn)
         return
-    key = (turn.identity.channel, turn.identity.chat_id)
-    limiter = turn.app.invite_attempts
-    if limiter.blocked(key, turn.now):
+    if _blocked(turn):
         turn.say(t.TOO_MANY_ATTEMPTS)
         return
     if len(code) > CODE_MAX_LENGTH or not all(c.isalnum() or c in "-_" for c in code):
-        limiter.fail(key, turn.now)
+        _failed(turn)
         turn.say(t.CODE_UNKNOWN)
         return
     result = redeem(
@@ -67,7 +71,7 @@ def register(turn: Turn, args: str) -> None:
         now=turn.now,
     )
     if result.refusal is not None:
-        limiter.fail(key, turn.now)
+        _failed(turn)
         turn.say(
             {
                 Refusal.UNKNOWN: t.CODE_UNKNOWN,

@@ -7,27 +7,40 @@ person is told so and nothing else happens. What each flow does is its own decla
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, select
+from datetime import timedelta
+
+from sqlmodel import Session
 
 from sicapai.handlers import registry, texts
 from sicapai.handlers.flow import Audience, Flow
 from sicapai.handlers.port import EventKind, Identity
 from sicapai.handlers.texts import admin as admin_texts
 from sicapai.handlers.turn import Turn, decode_button
+from sicapai.models.chat_marks import mark_group_told
 from sicapai.models.guards import Conflict
-from sicapai.models.organisation import ChatIdentity
+from sicapai.models.reachability import linked_chats
 
 UNKNOWN_FLOW_ENTRY = "/lapor"  # where to start again when a stored flow no longer exists
+GROUP_TOLD_FOR = timedelta(days=30)  # then a message in the group is answered again
 
 
 def dispatch(turn: Turn) -> None:
     turn.clears_on_entry = registry.clears
     event = turn.event
     if not turn.identity.private:
-        # in a group: say once where reporting happens, and do nothing else there
-        if turn.identity.chat_id not in turn.app.groups_told:
-            turn.app.groups_told.add(turn.identity.chat_id)
+        # in a group: say once where reporting happens (again after GROUP_TOLD_FOR), and do
+        # nothing else there; the mark is a row, so restarts and other workers keep to it
+        if mark_group_told(
+            session=turn.session,
+            channel=turn.identity.channel,
+            chat_id=turn.identity.chat_id,
+            now=turn.now,
+            lasts=GROUP_TOLD_FOR,
+        ):
             turn.say(texts.GROUP_ONLY_PRIVATE)
+        return
+    if event.delayed:  # held up for longer than anyone remembers what they meant
+        turn.say(texts.DELAYED)
         return
     found = registry.command(event.command) if event.kind == EventKind.COMMAND else None
     if found is not None and found[1].audience == Audience.ANYONE:
@@ -128,12 +141,10 @@ def recover(turn: Turn, conflict: Conflict | None) -> None:
 
 
 def identity_for(session: Session, person_id: int) -> Identity | None:
-    """Where to reach a person unprompted: their most recently bound chat."""
-    chat = session.exec(
-        select(ChatIdentity)
-        .where(ChatIdentity.person_id == person_id)
-        .order_by(col(ChatIdentity.id).desc())
-    ).first()
-    if chat is None:
+    """Where to reach a person unprompted: their first chat in delivery order (the channel
+    they chose with /saluran, else the one they last used, else the newest)."""
+    chats = linked_chats(session=session, person_id=person_id)
+    if not chats:
         return None
+    chat = chats[0]
     return Identity(chat.channel, chat.external_id, chat.chat_id or chat.external_id)

@@ -14,7 +14,7 @@ answered instead of acted on.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -24,26 +24,18 @@ from sqlalchemy import update
 from sqlmodel import Session, col
 
 from sicapai.handlers import texts
-from sicapai.handlers.port import Button, Event, Identity, IncomingFile, Reply, StoredFile
+from sicapai.handlers.port import Event, Identity, IncomingFile, Reply, StoredFile
+from sicapai.handlers.shaping import Draft, shape
 from sicapai.models.guards import StaleState, seam
 from sicapai.models.operations import DialogState, record_audit
 from sicapai.models.organisation import Organisation, Person
 from sicapai.models.people import is_admin, organisation_of
 from sicapai.reports.chart_specs import Chart
 
-CALLBACK_LIMIT = 64  # bytes Telegram allows in callback data
-
-
-class Attempts(Protocol):
-    """Failed invite-code attempts, counted per chat (see `handlers.registrasi`)."""
-
-    def blocked(self, key: tuple[str, str], now: datetime) -> bool: ...
-
-    def fail(self, key: tuple[str, str], now: datetime) -> None: ...
-
 
 class TurnSettings(Protocol):
-    """What a flow may know of the running system: settings, and the few things it keeps."""
+    """What a flow may know of the running system: its settings. Anything a flow keeps lives
+    in the database (`turn.session`), so every process and every restart sees the same."""
 
     @property
     def default_timezone(self) -> str: ...
@@ -53,23 +45,6 @@ class TurnSettings(Protocol):
 
     @property
     def year(self) -> int | None: ...
-
-    @property
-    def invite_attempts(self) -> Attempts: ...
-
-    @property
-    def groups_told(self) -> set[str]: ...
-
-
-@dataclass
-class Draft:
-    """A reply being built; button actions are encoded once the turn's version is known."""
-
-    text: str
-    buttons: list[list[tuple[str, str, str]]] = field(default_factory=list)  # label, dialog, action
-    chart: Chart | None = None
-    document: bytes | None = None
-    filename: str | None = None
 
 
 @dataclass
@@ -101,6 +76,7 @@ class Turn:
         self.state = state  # also loads dialog, step and data (see the setter)
         self.now = now
         self.app = app
+        self.caps = identity.capabilities  # what the channel's platform accepts
         self.drafts: list[Draft] = []
         self.notices: list[Notice] = []
         self.discarded: list[str] = []
@@ -234,6 +210,11 @@ class Turn:
             raise StaleState(f"dialog state of person {seen.person_id} moved")
         return seen.version + 1
 
+    def list_size(self, wanted: int, reserved: int = 2) -> int:
+        """Items on one page of a button list on this channel: `wanted`, or fewer where a
+        message takes fewer buttons (`reserved` for the page buttons beside them)."""
+        return max(1, min(wanted, self.caps.buttons_per_message - reserved))
+
     # --- replies ---------------------------------------------------------------------
     def say(
         self,
@@ -242,7 +223,8 @@ class Turn:
         *,
         dialog: str | None = None,
     ) -> None:
-        """Queue an HTML message; buttons are (label, action) rows owned by `dialog`."""
+        """Queue a message in the core's markup (`texts/markup.py`); buttons are (label,
+        action) rows owned by `dialog`."""
         owner = dialog or self._dialog or "m"
         rows = [[(label, owner, action) for label, action in row] for row in buttons or []]
         self.drafts.append(Draft(text, rows))
@@ -282,24 +264,11 @@ class Turn:
         if self._changed:
             version = self._store_state()
         self.version = version if self._state is not None else None
-        replies = []
-        for draft in merge_drafts(self.drafts):
-            rows = [
-                [
-                    Button(label, encode_button(dialog, version, action))
-                    for label, dialog, action in row
-                ]
-                for row in draft.buttons
-            ]
-            replies.append(
-                Reply(
-                    text=draft.text,
-                    buttons=rows,
-                    chart=draft.chart,
-                    document=draft.document,
-                    filename=draft.filename,
-                )
-            )
+        replies = shape(
+            self.drafts,
+            self.caps,
+            lambda dialog, action: encode_button(dialog, version, action),
+        )
         if replies and self.toast:
             replies[0].answer = self.toast
         elif self.toast:
@@ -311,41 +280,8 @@ def _no_clears(dialog: str | None, step: str | None) -> tuple[str, ...]:
     return ()
 
 
-MERGE_LIMIT = 3800  # stay clear of Telegram's 4096 characters
-
-
-def merge_drafts(drafts: list[Draft]) -> list[Draft]:
-    """Join a text without buttons to the text after it, when both fit in one message.
-
-    "Realisasi 90%, capaian 90%" followed by "Apa kendalanya?" reads better as one message,
-    and every message saved is one fewer against Telegram's 30 messages a second when
-    hundreds of people report in the same minutes.
-    """
-    merged: list[Draft] = []
-    for draft in drafts:
-        previous = merged[-1] if merged else None
-        if (
-            previous is not None
-            and not previous.buttons
-            and previous.chart is None
-            and previous.document is None
-            and draft.chart is None
-            and draft.document is None
-            and previous.text
-            and draft.text
-            and len(previous.text) + 2 + len(draft.text) <= MERGE_LIMIT
-        ):
-            merged[-1] = Draft(f"{previous.text}\n\n{draft.text}", draft.buttons, None, None, None)
-        else:
-            merged.append(draft)
-    return merged
-
-
 def encode_button(dialog: str, version: int, action: str) -> str:
-    data = f"{dialog}:{version}:{action}"
-    if len(data.encode()) > CALLBACK_LIMIT:
-        raise ValueError(f"callback data too long: {data!r}")
-    return data
+    return f"{dialog}:{version}:{action}"
 
 
 def decode_button(data: str) -> tuple[str, int, str] | None:

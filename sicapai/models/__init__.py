@@ -5,6 +5,7 @@ Importing this package registers every table on `SQLModel.metadata` (Alembic rea
 
 from sicapai.models.budget import BudgetLine, BudgetRealisation, SpendingType
 from sicapai.models.calendar import ReportingCalendar
+from sicapai.models.chat_marks import ChatMark
 from sicapai.models.inbox import InboundUpdate
 from sicapai.models.operations import AuditLog, DialogState, Invite, ReminderLog
 from sicapai.models.organisation import (
@@ -39,6 +40,7 @@ __all__ = [
     "BudgetRealisation",
     "ChangeRequest",
     "ChatIdentity",
+    "ChatMark",
     "Delegation",
     "DialogState",
     "Evidence",

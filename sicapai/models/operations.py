@@ -67,11 +67,14 @@ class ReminderLog(SQLModel, table=True):
     period_id: int = Field(foreign_key="period.id", index=True)
     kind: str = Field(max_length=32)
     day: date
-    status: str = Field(default="antri", max_length=16)  # antri | terkirim | gagal | ditunda
+    # antri | terkirim | gagal | ditunda | tidak_pasti | menunggu (handed to the outbox for a
+    # channel nobody receives on now, the terminal: shown when the person next opens it)
+    status: str = Field(default="antri", max_length=16)
     attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     text: str | None = Field(default=None, sa_type=Text)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    channel: str | None = Field(default=None, max_length=20)  # where it was sent (or waits)
 
 
 def record_audit(

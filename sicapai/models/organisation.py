@@ -63,6 +63,10 @@ class Person(SQLModel, table=True):
     nip: str | None = Field(default=None, max_length=32)
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+    # where notices and reminders go first: the channel chosen with /saluran, or else (None)
+    # the channel the person last wrote on, which a turn writes only when it changes
+    preferred_channel: str | None = Field(default=None, max_length=20)
+    last_channel: str | None = Field(default=None, max_length=20)
 
 
 class ChatIdentity(SQLModel, table=True):

@@ -91,15 +91,22 @@ def due_ids(*, session: Session, now: datetime, limit: int = 200) -> list[int]:
     return [i for i in rows if i is not None]
 
 
-def claim(*, session: Session, message_id: int, now: datetime) -> OutboxMessage | None:
-    """Take a row for sending, or None if another sender has it (or it is not due)."""
+def claim(
+    *, session: Session, message_id: int, now: datetime, early: bool = False
+) -> OutboxMessage | None:
+    """Take a row for sending, or None if another sender has it (or it is not due).
+
+    `early` takes a pending row before its next attempt is due: the person just opened a
+    channel where their messages wait (the terminal), so what waited is shown at once."""
+    pending = col(OutboxMessage.status) == PENDING
+    if not early:
+        pending = pending & (col(OutboxMessage.next_attempt_at) <= now)
     result: Any = session.execute(
         update(OutboxMessage)
         .where(
             col(OutboxMessage.id) == message_id,
             or_(
-                (col(OutboxMessage.status) == PENDING)
-                & (col(OutboxMessage.next_attempt_at) <= now),
+                pending,
                 (col(OutboxMessage.status) == SENDING)
                 & (col(OutboxMessage.claimed_at) < now - STUCK),
             ),
@@ -134,6 +141,33 @@ def finish(
     session.execute(
         update(OutboxMessage)
         .where(col(OutboxMessage.id) == message_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def release(
+    *,
+    session: Session,
+    message_id: int,
+    channel: str | None = None,
+    next_attempt_at: datetime | None = None,
+) -> None:
+    """Give a claimed row back as if it had never been taken: pending again, the attempt not
+    counted. With `channel`, the message waits for the person there (the terminal, with
+    nobody reading it now); `next_attempt_at` is when a sender looks at it again."""
+    values: dict[str, Any] = {
+        "status": PENDING,
+        "attempts": OutboxMessage.attempts - 1,
+        "claimed_at": None,
+    }
+    if channel is not None:
+        values.update(channel=channel, error=None)
+    if next_attempt_at is not None:
+        values["next_attempt_at"] = next_attempt_at
+    session.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id) == message_id, col(OutboxMessage.status) == SENDING)
         .values(**values)
         .execution_options(synchronize_session=False)
     )

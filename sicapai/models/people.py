@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -81,13 +80,6 @@ def identity_of(*, session: Session, channel: str, external_id: str) -> ChatIden
             ChatIdentity.channel == channel, ChatIdentity.external_id == external_id
         )
     ).first()
-
-
-@per_unit_of_work("holding")
-def active_holdings(*, session: Session, person_id: int) -> Sequence[Holding]:
-    return session.exec(
-        select(Holding).where(Holding.person_id == person_id, col(Holding.ended_at).is_(None))
-    ).all()
 
 
 @per_unit_of_work("holding", "position", "organisation")

@@ -5,10 +5,14 @@ closed the chat), not about the person, and it is temporary: the person's next m
 channel clears it (the conversation engine does that on every turn), and the admin can clear
 it by hand once the person says they unblocked the bot. While it stands, reminders and notices
 skip that chat and use another one of the person's, if they have one.
+
+Which chat is tried first is the person's choice (`Person.preferred_channel`, set with
+`/saluran`) or, by default, the channel they last wrote on (`Person.last_channel`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,16 +23,74 @@ from sicapai.models.guards import reflect
 from sicapai.models.operations import record_audit
 from sicapai.models.organisation import AdminGrant, ChatIdentity, Holding, Person, Position
 
+# channels that show a message only when the person next opens them (`sicapai chat`): a
+# notice waits there instead of reaching the person now
+HELD_UNTIL_OPENED = frozenset({"terminal"})
+
+
+def in_delivery_order(
+    chats: Sequence[ChatIdentity], *, preferred: str | None, last: str | None
+) -> list[ChatIdentity]:
+    """A person's chats in the order notices and reminders try them: the channel they chose
+    (`/saluran`) first, then the channel they last wrote on, then the rest; within each, the
+    most recently bound chat first (the order `chats` come in). A channel held until opened
+    comes first only when chosen: an admin who tried `sicapai chat` once still gets their
+    notices on Telegram."""
+
+    def rank(chat: ChatIdentity) -> int:
+        if preferred is not None and chat.channel == preferred:
+            return 0
+        if chat.channel in HELD_UNTIL_OPENED:
+            return 3
+        if last is not None and chat.channel == last:
+            return 1
+        return 2
+
+    return sorted(chats, key=rank)  # stable: keeps the newest-first order within a rank
+
+
+def linked_chats(*, session: Session, person_id: int) -> list[ChatIdentity]:
+    """Every chat of the person, reachable or not, in delivery order."""
+    person = session.get(Person, person_id)
+    chats = session.exec(
+        select(ChatIdentity)
+        .where(ChatIdentity.person_id == person_id)
+        .order_by(col(ChatIdentity.id).desc())
+    ).all()
+    return in_delivery_order(
+        chats,
+        preferred=person.preferred_channel if person else None,
+        last=person.last_channel if person else None,
+    )
+
 
 def reachable_chats(*, session: Session, person_id: int) -> list[ChatIdentity]:
-    """The person's chats that may be written to, the most recently bound first."""
-    return list(
-        session.exec(
-            select(ChatIdentity)
-            .where(ChatIdentity.person_id == person_id, col(ChatIdentity.unreachable_at).is_(None))
-            .order_by(col(ChatIdentity.id).desc())
-        )
+    """The person's chats that may be written to, in delivery order (`in_delivery_order`)."""
+    chats = linked_chats(session=session, person_id=person_id)
+    return [c for c in chats if c.unreachable_at is None]
+
+
+def choose_channel(*, session: Session, person: Person, channel: str | None) -> None:
+    """`/saluran`: notices and reminders go to `channel` first; None: to the one last used."""
+    session.execute(
+        update(Person)
+        .where(col(Person.id) == person.id)
+        .values(preferred_channel=channel)
+        .execution_options(synchronize_session=False)
     )
+    reflect(person, preferred_channel=channel)
+
+
+def note_channel(*, session: Session, person: Person, channel: str) -> None:
+    """The person wrote on `channel`: it becomes their last-used one. Called only when it
+    differs from the stored one, so an ordinary turn writes nothing more."""
+    session.execute(
+        update(Person)
+        .where(col(Person.id) == person.id)
+        .values(last_channel=channel)
+        .execution_options(synchronize_session=False)
+    )
+    reflect(person, last_channel=channel)
 
 
 def mark_unreachable(*, session: Session, chat: ChatIdentity, now: datetime) -> bool:

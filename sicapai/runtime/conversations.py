@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -23,20 +24,24 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from sicapai.handlers import texts
 from sicapai.handlers.port import Event, EventKind, Identity, Reply
-from sicapai.handlers.registrasi import AttemptLimiter
 from sicapai.handlers.texts import grafik
 from sicapai.models import inbox
 from sicapai.models.db import transaction
 from sicapai.models.types import utcnow
 from sicapai.reports.chart_specs import EmptyChart
 from sicapai.runtime.charts import ChartRenderer
-from sicapai.runtime.downloads import download
+from sicapai.runtime.downloads import EVIDENCE_BYTES, download
+from sicapai.runtime.ordering import LocalTurnRunner, TurnRunner
 from sicapai.runtime.turn_workers import TurnsUnavailable, TurnWorkers
 from sicapai.runtime.turns import TurnProcessor, TurnResult, without_nul
 
 log = logging.getLogger(__name__)
 
 TURN_WORKERS = 4  # bench/conversations: 2, 4 and 8 threads gave the same throughput
+# an update held up longer than this (the bot was down) is answered, not replayed into a flow:
+# Telegram keeps unacknowledged updates for a day, Meta retries a webhook for a week
+MAX_UPDATE_AGE = timedelta(hours=1)
+PEOPLE_REMEMBERED = 50_000  # chat -> person, for ordering; the least recent are forgotten
 REPLIED_BATCH_SECONDS = 0.5
 
 
@@ -54,8 +59,15 @@ class Conversations:
         year: int | None = None,
         charts: ChartRenderer | None = None,
         turn_processes: int = 0,
+        runner: TurnRunner | None = None,
+        max_update_age: timedelta = MAX_UPDATE_AGE,
+        evidence_bytes: int = EVIDENCE_BYTES,
     ) -> None:
         self.engine = engine
+        self.runner: TurnRunner = runner or LocalTurnRunner()
+        self.max_update_age = max_update_age
+        self.evidence_bytes = evidence_bytes
+        self._people: OrderedDict[tuple[str, str, str], int] = OrderedDict()
         self.processor = TurnProcessor(
             engine, default_timezone=default_timezone, bot_username=bot_username, year=year
         )
@@ -85,14 +97,6 @@ class Conversations:
     def year(self) -> int | None:
         return self.processor.year
 
-    @property
-    def invite_attempts(self) -> AttemptLimiter:
-        return self.processor.invite_attempts
-
-    @property
-    def groups_told(self) -> set[str]:
-        return self.processor.groups_told
-
     # --- running --------------------------------------------------------------------------
     async def start(self) -> None:
         """Spawn and warm the turn workers, if any; without processes, turns use threads."""
@@ -113,9 +117,68 @@ class Conversations:
         """Whether the person's current step waits for a button rather than typed input."""
         return self.processor.expects_menu_choice(identity)
 
+    async def serve(
+        self,
+        identity: Identity,
+        event: Event,
+        respond: Callable[[TurnResult], Awaitable[None]],
+    ) -> TurnResult:
+        """How a channel hands over an update: the turn, then `respond` (the channel sending
+        its replies), in the person's lane, so one person's turns run one after another
+        whichever channels they write on, and their replies go out in the same order."""
+        chat = ("chat", identity.channel, identity.account, identity.external_id)
+
+        async def as_the_person() -> TurnResult:
+            result = await self.handle(identity, event)
+            self._learn(identity, result)
+            await respond(result)
+            return result
+
+        async def in_arrival_order() -> TurnResult:
+            return await self.runner.run(await self._person_lane(identity), as_the_person)
+
+        return await self.runner.run(chat, in_arrival_order, slot=False)
+
+    async def _person_lane(self, identity: Identity) -> tuple[str, ...]:
+        """The lane of the person writing from this chat (of the chat, before they register).
+
+        Every update passes one gate, in arrival order, to learn it: a chat not seen since
+        the start is looked up there, and an update whose person is known waits behind that
+        lookup rather than overtake it, so two chats of one person enter the person's lane in
+        the order their updates came."""
+        key = (identity.channel, identity.account, identity.external_id)
+
+        async def find() -> int | None:
+            person_id = self._people.get(key)
+            if person_id is not None:
+                return person_id
+            try:
+                return await asyncio.to_thread(self.processor.person_of, identity)
+            except (OperationalError, DBAPIError):
+                return None  # the turn itself will say the database is down
+
+        person_id = await self.runner.run(("gate",), find, slot=False)
+        if person_id is None:
+            return ("stranger", *key)
+        self._remember(key, person_id)
+        return ("person", str(person_id))
+
+    def _learn(self, identity: Identity, result: TurnResult) -> None:
+        if result.person_id is not None:
+            key = (identity.channel, identity.account, identity.external_id)
+            self._remember(key, result.person_id)
+
+    def _remember(self, key: tuple[str, str, str], person_id: int) -> None:
+        self._people[key] = person_id
+        self._people.move_to_end(key)
+        while len(self._people) > PEOPLE_REMEMBERED:
+            self._people.popitem(last=False)
+
     async def handle(self, identity: Identity, event: Event) -> TurnResult:
         """One turn; a file is downloaded only when the person's current step asks for one."""
         event = without_nul(event)
+        if event.sent_at is not None and self.clock() - event.sent_at > self.max_update_age:
+            event = replace(event, delayed=True, file=None)  # answered, never acted on
         if event.kind == EventKind.FILE and event.file is not None:
             try:
                 wanted = await asyncio.to_thread(self.processor.step_accepts_file, identity)
@@ -123,7 +186,8 @@ class Conversations:
                 log.exception("database unavailable")
                 return TurnResult([Reply(texts.DATABASE_DOWN)])
             if wanted is not None:
-                stored = await download(event.file, wanted, self.files_dir)
+                limit = min(self.evidence_bytes, identity.capabilities.file_bytes)
+                stored = await download(event.file, wanted, self.files_dir, limit=limit)
                 if isinstance(stored, Reply):
                     return TurnResult([stored])
                 event = replace(event, stored=stored)

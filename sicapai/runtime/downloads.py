@@ -1,7 +1,8 @@
 """Fetching a file a person sent, when (and only when) their step asks for one.
 
 Checked before anything is kept: the size the platform announced and the size that arrived
-(20 MB at most, never empty), the kind the step accepts; stored under a random name in the
+(at most the product's limit, itself within what the channel's platform lets a bot fetch;
+never empty), the kind the step accepts; stored under a random name in the
 evidence folder with its SHA-256, and shown by its base name only.
 """
 
@@ -21,14 +22,16 @@ from sicapai.models.types import utcnow
 
 log = logging.getLogger(__name__)
 
-MAX_FILE_BYTES = 20 * 1024 * 1024  # what a bot may download
+EVIDENCE_BYTES = 20 * 1024 * 1024  # the product's limit on one evidence file (a setting)
 SAFE_SUFFIX = re.compile(r"\.[a-z0-9]{1,10}")  # kept on a stored evidence file's name
 
 
-async def download(incoming: IncomingFile, rule: FileRule, files_dir: Path) -> StoredFile | Reply:
+async def download(
+    incoming: IncomingFile, rule: FileRule, files_dir: Path, *, limit: int = EVIDENCE_BYTES
+) -> StoredFile | Reply:
     """Fetch a file a step asked for into `files_dir`, or the reply that says why not."""
-    if incoming.size is not None and incoming.size > MAX_FILE_BYTES:
-        return Reply(texts.FILE_TOO_BIG)
+    if incoming.size is not None and incoming.size > limit:
+        return Reply(texts.file_too_big(limit))
     if incoming.size == 0:
         return Reply(texts.FILE_EMPTY)
     if not rule.allows(incoming):
@@ -45,9 +48,9 @@ async def download(incoming: IncomingFile, rule: FileRule, files_dir: Path) -> S
         target.unlink(missing_ok=True)
         return Reply(texts.FILE_DOWNLOAD_FAILED)
     digest, size = await asyncio.to_thread(_checksum, target)
-    if size > MAX_FILE_BYTES or size == 0:
+    if size > limit or size == 0:
         target.unlink(missing_ok=True)
-        return Reply(texts.FILE_TOO_BIG if size else texts.FILE_EMPTY)
+        return Reply(texts.file_too_big(limit) if size else texts.FILE_EMPTY)
     mime = incoming.mime_type[:100] if incoming.mime_type else incoming.mime_type
     return StoredFile(str(target), safe_file_name(incoming.name), mime, size, digest)
 

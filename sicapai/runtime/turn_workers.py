@@ -9,11 +9,11 @@ a reporting burst the two take turns on one core however many threads run turns
 * Each worker is spawned (not forked: the bot already runs threads), opens its own engine on the
   same database and keeps its own `TurnProcessor`; the parent only passes the
   person, the event and the current time, and gets the replies back.
-* A turn goes to the least busy worker. The two kinds of turn that lean on memory rather than
-  on the database — an invite code typed in a chat (failed attempts are counted per chat) and a
-  message in a group (told once where reporting happens) — always go to the chat's own worker,
-  so those limits stay as strict as with one process. One person's turns still run one after
-  another: the Telegram side never hands over a person's next update before the last is done.
+* A turn goes to the least busy worker. No turn leans on a worker's memory: what a chat did
+  (failed invite codes, a group told where reporting happens) is kept in the database
+  (`sicapai.models.chat_marks`), so any worker can take any turn. One person's turns still run
+  one after another: the Telegram side never hands over a person's next update before the last
+  is done.
 * A worker that dies (killed, out of memory) is replaced; the person whose turn it was gets the
   "sedang ada gangguan" answer with their step kept, exactly as when the database is down.
 * A worker whose parent disappears (the bot was killed with SIGKILL) exits by itself within a
@@ -27,7 +27,6 @@ import logging
 import multiprocessing
 import os
 import traceback
-import zlib
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -36,7 +35,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from sicapai.handlers.port import Event, EventKind, Identity
+from sicapai.handlers.port import Event, Identity
 from sicapai.models.db import make_engine
 from sicapai.runtime.turns import TurnProcessor, TurnResult
 from sicapai.runtime.worker_guard import exit_with_parent
@@ -101,8 +100,8 @@ def _run_turn(identity: Identity, event: Event, now: datetime) -> TurnResult | F
 
 
 class TurnWorkers:
-    """A fixed set of single-process pools, so that a turn can be sent to a chosen worker
-    (`route`); a pool of several processes would pick one by itself."""
+    """A fixed set of single-process pools, so that a turn can be sent to the least busy
+    worker (`route`); a pool of several processes would pick one by itself."""
 
     def __init__(self, processor: TurnProcessor, files_dir: Path, processes: int) -> None:
         if processes < 1:
@@ -149,15 +148,12 @@ class TurnWorkers:
         )
         self._started = True
 
-    def route(self, identity: Identity, event: Event) -> int:
-        """The chat's own worker for invite codes and groups, else the least busy one."""
-        home = zlib.crc32(f"{identity.channel}:{identity.chat_id}".encode()) % self.processes
-        if not identity.private or (event.kind == EventKind.COMMAND and event.command == "start"):
-            return home
-        return min(range(self.processes), key=lambda i: (self._busy[i], i != home))
+    def route(self) -> int:
+        """The least busy worker (the first of equals)."""
+        return min(range(self.processes), key=lambda i: (self._busy[i], i))
 
     async def run(self, identity: Identity, event: Event, now: datetime) -> TurnResult:
-        index = self.route(identity, event)
+        index = self.route()
         self._busy[index] += 1
         try:
             return await self._run(index, identity, event, now)

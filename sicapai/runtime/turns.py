@@ -26,7 +26,6 @@ from sqlmodel import Session, col, select
 
 from sicapai.handlers import registry, router, texts
 from sicapai.handlers.port import Button, Event, Identity, Reply
-from sicapai.handlers.registrasi import AttemptLimiter
 from sicapai.handlers.turn import FileRule, Turn
 from sicapai.models import inbox, outbox
 from sicapai.models.db import transaction
@@ -36,6 +35,7 @@ from sicapai.models.memo import remember_reads
 from sicapai.models.operations import DialogState
 from sicapai.models.organisation import ChatIdentity, Person
 from sicapai.models.people import identity_of
+from sicapai.models.reachability import note_channel
 from sicapai.reports.chart_specs import chart_from_plain, chart_to_plain
 
 log = logging.getLogger(__name__)
@@ -49,6 +49,7 @@ class TurnResult:
     inbound_id: int | None = None  # inbox row to mark replied once the replies are out
     repeat: bool = False  # a redelivered update: nothing was done again
     menu_changed: bool = False  # who is an admin changed: the command menus need a sync
+    person_id: int | None = None  # who the update came from, once known (orders their turns)
 
 
 class TurnProcessor:
@@ -67,8 +68,14 @@ class TurnProcessor:
         self.default_timezone = default_timezone
         self.bot_username = bot_username
         self.year = year
-        self.invite_attempts = AttemptLimiter()
-        self.groups_told: set[str] = set()
+
+    def person_of(self, identity: Identity) -> int | None:
+        """Who writes from this chat, if anyone registered it (to order their turns)."""
+        with Session(self.engine) as session:
+            chat = identity_of(
+                session=session, channel=identity.channel, external_id=identity.external_id
+            )
+            return chat.person_id if chat else None
 
     def expects_menu_choice(self, identity: Identity) -> bool:
         """Whether the person's current step waits for a button rather than typed input."""
@@ -129,6 +136,8 @@ class TurnProcessor:
                 return _repeat(seen, state)
             if chat is not None and chat.unreachable_at is not None:
                 _reachable_again(session, chat)
+            if person is not None and chat is not None and person.last_channel != chat.channel:
+                note_channel(session=session, person=person, channel=chat.channel)
             turn = Turn(
                 session=session,
                 identity=identity,
@@ -197,6 +206,7 @@ class TurnProcessor:
             [q.id for q in queued if q.id is not None],
             inbound_id,
             menu_changed=turn.menu_changed,
+            person_id=turn.person.id if turn.person else None,
         )
 
     def _drop_discarded(self, turn: Turn) -> None:

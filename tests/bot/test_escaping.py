@@ -67,7 +67,7 @@ async def test_a_name_with_markup_reaches_every_reader_as_written(
         clock_at = [datetime(2025, 10, 3, 8, 5, tzinfo=WITA).astimezone(UTC)]
         service = ReminderService(
             app.engine,
-            reminder_sender(application.bot),
+            {"telegram": reminder_sender(application.bot)},
             clock=lambda: clock_at[0],
             pacer=Pacer(rate=1000),
         )

@@ -33,6 +33,7 @@ from sicapai.runtime.outbox import OutboxSender
 from tests.support.chat import Chat, Clock
 from tests.support.cli import run_cli
 from tests.support.database import Database
+from tests.support.terminal import WHILE_AWAY, link, terminal_person, terminal_session
 
 WITA = ZoneInfo("Asia/Makassar")
 
@@ -110,7 +111,7 @@ class Outbox:
 
 
 def service(app: Conversations, outbox: Outbox, clock: Clock) -> ReminderService:
-    return ReminderService(app.engine, outbox, clock=clock, pacer=Pacer(rate=1000))
+    return ReminderService(app.engine, {"telegram": outbox}, clock=clock, pacer=Pacer(rate=1000))
 
 
 async def report_all(chat: Chat, codes: list[str], figure: str = "100") -> None:
@@ -406,3 +407,67 @@ def test_plan_for_a_past_window(office: Database) -> None:
         )
     holidays = {date(2025, 3, 28), *(date(2025, 4, d) for d in range(2, 8))}
     assert planned and not {p.day for p in planned} & holidays
+
+
+# --- the channel a person uses ------------------------------------------------------------
+
+
+async def test_a_reminder_for_a_terminal_only_person_waits_for_their_next_chat(
+    app: Conversations, clock: Clock, tmp_path: Path
+) -> None:
+    sari = terminal_person(app, "Kasi Transmigrasi")
+    telegram = Outbox()
+    clock.now = wita(2025, 10, 3, 8, 5).astimezone(UTC)
+    svc = service(app, telegram, clock)
+    report = await svc.tick()
+    assert report.waiting == 1 and report.sent == 0 and report.failed == 0
+    with transaction(app.engine) as session:
+        (logged,) = session.exec(select(ReminderLog)).all()
+        assert logged.status == "menunggu" and logged.channel == "terminal"
+    # the next ticks and the running bot's outbox leave it waiting: one reminder per person
+    clock.now = wita(2025, 10, 3, 10).astimezone(UTC)
+    assert (await svc.tick()).waiting == 0
+    bot = OutboxSender(app.engine, clock=clock)
+    bot.register("telegram", telegram)
+    assert await bot.drain() == 0 and telegram.sent == []
+
+    shown = await terminal_session(app, sari, "1\n", output_dir=tmp_path)
+    assert WHILE_AWAY in shown and "Pengingat laporan TW III 2025" in shown
+    assert shown.index("Pengingat laporan") < shown.index("> ")
+    assert "[1] 📝 Lapor sekarang" in shown
+    assert "IK.15 Persentase Transmigran Yang Terlatih" in shown  # its button opens /lapor
+    with transaction(app.engine) as session:
+        (logged,) = session.exec(select(ReminderLog)).all()
+        assert logged.status == "menunggu"  # the key stays taken: never a second reminder
+    assert WHILE_AWAY not in await terminal_session(app, sari, output_dir=tmp_path)
+
+
+async def test_a_reminder_goes_to_the_preferred_channel_and_falls_back_when_it_refuses(
+    app: Conversations, people: dict[str, Chat], clock: Clock
+) -> None:
+    sari = people["transmigrasi"]
+    wa = link(app, sari, "whatsapp", "6281200000012")
+    await sari.send("/saluran")
+    await sari.press("WhatsApp")
+    telegram, whatsapp = Outbox(), Outbox()
+    whatsapp.blocked.add(wa.identity.chat_id)
+    svc = ReminderService(
+        app.engine,
+        {"telegram": telegram, "whatsapp": whatsapp},
+        clock=clock,
+        pacer=Pacer(rate=1000),
+    )
+    clock.now = wita(2025, 10, 3, 8, 5).astimezone(UTC)
+    await svc.tick()
+    assert whatsapp.sent == [] and len(telegram.to(sari)) == 1  # WhatsApp refused
+    with transaction(app.engine) as session:
+        person = session.exec(select(Person).where(Person.name == "Sari")).one()
+        logged = session.exec(select(ReminderLog).where(ReminderLog.person_id == person.id)).one()
+        assert logged.status == "terkirim" and logged.channel == "telegram"
+    assert marks(app, "Sari").count(None) == 1  # the WhatsApp chat is marked, Telegram is not
+    # once WhatsApp takes messages again (Sari writes there), it is the first choice again
+    whatsapp.blocked.clear()
+    await wa.send("/bantuan")
+    clock.now = wita(2025, 10, 7, 8, 5).astimezone(UTC)
+    await svc.tick()
+    assert len(whatsapp.to(wa)) == 1 and len(telegram.to(sari)) == 1

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 
+import pytest
 from sqlmodel import select
 
+from sicapai.handlers.registrasi import ATTEMPT_WINDOW, MAX_FAILED_ATTEMPTS
+from sicapai.handlers.router import GROUP_TOLD_FOR
 from sicapai.models.organisation import Holding, Person
 from sicapai.runtime.conversations import Conversations
 from tests.support.chat import Chat, Clock, invite
+from tests.support.database import Database
 
 
 async def test_stranger_is_refused_politely_and_can_do_nothing(app: Conversations) -> None:
@@ -112,3 +119,50 @@ async def test_group_chat_gets_one_pointer_to_private_chat(app: Conversations) -
     assert "chat pribadi" in group.text
     await group.send("/lapor")
     assert group.replies == []
+
+
+@pytest.fixture
+async def restarted(
+    app: Conversations, office: Database, clock: Clock, tmp_path: Path
+) -> AsyncIterator[Conversations]:
+    """A second service on the same database: the bot after a restart, or another process."""
+    again = Conversations(office.engine, files_dir=tmp_path / "bukti", clock=clock)
+    yield again
+    await again.close()
+
+
+async def test_the_attempt_limit_survives_a_restart_and_ends_after_the_hour(
+    app: Conversations, restarted: Conversations, clock: Clock
+) -> None:
+    start = clock.now
+    guesser = Chat(app, 78)
+    for n in range(MAX_FAILED_ATTEMPTS):
+        await guesser.send(f"/start salah{n}")
+        assert "tidak dikenal" in guesser.text
+    after = Chat(restarted, 78)  # the same chat, talking to the restarted bot
+    good = invite(restarted, "Kasi Transmigrasi")
+    await after.send(f"/start {good}")
+    assert "Terlalu banyak percobaan" in after.text
+    clock.now = start + ATTEMPT_WINDOW
+    await after.send(f"/start {good}")
+    assert "Terlalu banyak percobaan" in after.text
+    clock.now = start + ATTEMPT_WINDOW + timedelta(seconds=1)
+    await after.send(f"/start {good}")
+    assert "Selamat datang" in after.text
+
+
+async def test_a_group_is_told_once_by_every_process_and_again_a_month_later(
+    app: Conversations, restarted: Conversations, clock: Clock
+) -> None:
+    here, there = Chat(app, 9), Chat(restarted, 10)
+    for chat in (here, there):
+        chat.identity = replace(chat.identity, chat_id="-100123", private=False)
+    await here.send("/lapor")
+    assert "chat pribadi" in here.text
+    await there.send("/lapor")  # the other process knows the group was told
+    assert there.replies == []
+    clock.now += GROUP_TOLD_FOR + timedelta(minutes=1)
+    await there.send("halo semua")
+    assert "chat pribadi" in there.text
+    await here.send("/lapor")
+    assert here.replies == []

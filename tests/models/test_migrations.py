@@ -16,12 +16,13 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
 from sicapai.models.db import make_engine, transaction
-from sicapai.models.migrate import current_revision, head_revision, upgrade
+from sicapai.models.migrate import alembic_config, current_revision, head_revision, upgrade
 from sicapai.models.organisation import ChatIdentity
 from sicapai.models.people import find_position
 from sicapai.models.performance import Indicator, Period
@@ -153,6 +154,7 @@ async def test_upgrade_keeps_data_marks_and_a_conversation_in_progress(
     engine = make_engine(old_database)
     upgrade(engine, old_database)
     assert current_revision(engine) == head_revision()
+    assert "chat_mark" in inspect(engine).get_table_names()  # 0005: marks start empty
     columns = {c["name"] for c in inspect(engine).get_columns("person")}
     assert "unreachable" not in columns
     with Session(engine) as session:
@@ -188,5 +190,20 @@ def test_the_migration_runs_on_an_empty_database_too(old_database: str) -> None:
     engine = make_engine(old_database)
     upgrade(engine, old_database, PREVIOUS_HEAD)
     upgrade(engine, old_database)
+    assert current_revision(engine) == head_revision()
+    engine.dispose()
+
+
+def test_the_chat_marks_migration_goes_down_and_up_again(old_database: str) -> None:
+    engine = make_engine(old_database)
+    upgrade(engine, old_database, "0005")
+    assert "chat_mark" in inspect(engine).get_table_names()
+    config = alembic_config(old_database)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0004")
+    assert "chat_mark" not in inspect(engine).get_table_names()
+    upgrade(engine, old_database)
+    assert "chat_mark" in inspect(engine).get_table_names()
     assert current_revision(engine) == head_revision()
     engine.dispose()

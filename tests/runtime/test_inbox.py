@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from sicapai.handlers.port import Event, EventKind, Identity
 from sicapai.models import outbox
+from sicapai.models.chat_marks import ChatMark
 from sicapai.models.db import transaction
 from sicapai.models.inbox import InboundUpdate
 from sicapai.models.outbox import OutboxMessage
@@ -77,3 +78,14 @@ async def test_records_older_than_any_redelivery_are_pruned(
         kept = [u.external_id for u in session.exec(select(InboundUpdate))]
         left = [m.text for m in session.exec(select(OutboxMessage))]
     assert kept == ["new"] and left == ["menunggu"]
+
+
+async def test_expired_chat_marks_are_pruned_with_them(app: Conversations, clock: Clock) -> None:
+    guesser, fresh = Chat(app, 54), Chat(app, 55)
+    await guesser.send("/start salah")
+    clock.now += timedelta(minutes=30)
+    await fresh.send("/start keliru")
+    prune_records(app.engine, clock.now + timedelta(minutes=31))
+    with transaction(app.engine) as session:
+        left = [m.chat_id for m in session.exec(select(ChatMark))]
+    assert left == ["55"]  # the older failure is out of its hour; the newer still counts

@@ -9,38 +9,17 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from sicapai.handlers.port import Identity, Reply
 from sicapai.models import outbox
 from sicapai.models.db import transaction
 from sicapai.models.organisation import ChatIdentity
-from sicapai.models.outbox import OutboxMessage
 from sicapai.runtime.conversations import Conversations
 from sicapai.runtime.delivery import Delivery
 from sicapai.runtime.outbox import OutboxSender
 from tests.botapi import BotApiStandIn
 from tests.support.chat import Chat, Clock, invite, report
 from tests.support.database import Database
+from tests.support.outbox import Phone, rows
 from tests.support.telegram import User, conversations, start_bot, stop_bot
-
-
-class Phone:
-    """A channel's sender that answers as the test says, and records what it delivered."""
-
-    def __init__(self) -> None:
-        self.answers: list[Delivery] = []  # the next answers, then ok
-        self.delivered: list[tuple[Identity, str]] = []
-
-    async def __call__(self, identity: Identity, reply: Reply) -> Delivery:
-        await asyncio.sleep(0)
-        answer = self.answers.pop(0) if self.answers else Delivery(ok=True)
-        if answer.ok:
-            self.delivered.append((identity, reply.text))
-        return answer
-
-
-def rows(app: Conversations) -> list[OutboxMessage]:
-    with transaction(app.engine) as session:
-        return list(session.exec(select(OutboxMessage).order_by(OutboxMessage.id)))
 
 
 async def saved_report(app: Conversations) -> tuple[Chat, Chat]:

@@ -1,13 +1,15 @@
 """What the bot says outside any particular flow, gathered for review as Indonesian prose.
 
-Every text is HTML for Telegram's parse_mode=HTML: anything a person typed is escaped with
-`esc` before it is echoed.
+Every text is written in the core's neutral markup (`<b>`, `<i>`, `<code>` and the escapes
+`esc` writes; `texts/markup.py` defines it and renders it for each channel): anything a person
+typed is escaped with `esc` before it is echoed.
 """
 
 from __future__ import annotations
 
 import html
-import re
+
+from sicapai.handlers.texts.markup import to_plain as to_plain  # kept importable from here
 
 DATABASE_DOWN = (
     "Mohon maaf, sedang ada gangguan pada sistem sehingga pesan Anda belum dapat diproses. "
@@ -41,7 +43,15 @@ FILE_NOT_EXPECTED = (
     "Terima kasih, tetapi saat ini kami tidak sedang meminta berkas. Bukti dukung dapat "
     "dikirim pada langkah bukti dukung di /lapor."
 )
-FILE_TOO_BIG = "Berkas terlalu besar. Ukuran maksimal bukti dukung adalah 20 MB."
+
+
+def file_too_big(limit_bytes: int) -> str:
+    return (
+        "Berkas terlalu besar. Ukuran maksimal bukti dukung adalah "
+        f"{limit_bytes // (1024 * 1024)} MB."
+    )
+
+
 FILE_WRONG_TYPE = (
     "Jenis berkas ini tidak dapat diterima. Kirimkan bukti dukung berupa foto atau PDF."
 )
@@ -85,6 +95,8 @@ def help_page(lines: list[str]) -> str:
     return "\n".join([HELP_TITLE, *lines]) + "\n\n" + HELP_NUMBERS
 
 
+MORE_CHOICES = "Pilihan lainnya:"
+DELAYED = "Pesan Anda tertunda karena gangguan; silakan ulangi."
 STEP_GONE = "Maaf, langkah sebelumnya sudah tidak tersedia; silakan mulai lagi dengan {command}."
 
 MAX_TEXT = 1000  # characters kept of a narrative answer (kendala, upaya, alasan)
@@ -97,14 +109,6 @@ def esc(text: object) -> str:
     "<b>A&B</b>" must reach the reader as written, never as markup the platform refuses.
     """
     return html.escape(str(text), quote=False)
-
-
-_TAG = re.compile(r"<[^>]+>")
-
-
-def to_plain(text: str) -> str:
-    """A message without its markup, for the terminal and for a platform that refused it."""
-    return html.unescape(_TAG.sub("", text))
 
 
 def too_long(length: int) -> str:

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from sicapai.handlers.texts import esc
 from sicapai.handlers.texts.lapor import CRITERION_MARK, STATUS_MARK, show_figure
+from sicapai.handlers.texts.markup import truncate
 from sicapai.models.summaries import PeriodSummary, StatusRow
 from sicapai.reports.capaian import Criterion, Uncomputable
 from sicapai.reports.numbers import format_percent
@@ -139,11 +140,12 @@ def summary_pages(summary: PeriodSummary, scope_label: str, read_at: str) -> lis
 
 
 def paginate(head: str, blocks: list[str]) -> list[str]:
-    """Blocks packed into pages under PAGE_LIMIT; a block is never split across pages."""
+    """Blocks packed into pages under PAGE_LIMIT; a block is never split across pages (one
+    too long for a page is cut, between tags, with its open tags closed)."""
     pages: list[str] = []
     current = head
     for block in blocks:
-        block = block if len(block) < PAGE_LIMIT - 200 else block[: PAGE_LIMIT - 201] + "…"
+        block = truncate(block, PAGE_LIMIT - 200)
         if len(current) + 2 + len(block) > PAGE_LIMIT:
             pages.append(current)
             current = block

@@ -36,11 +36,7 @@ FILE_INSTEAD_OF_NUMBER = (
     "Terima kasih, tetapi di langkah ini yang kami perlukan adalah angka, bukan berkas. "
     "Silakan ketik angkanya. Bukti dukung dapat dikirim sebentar lagi."
 )
-TEXT_REQUIRED = (
-    "Bagian ini wajib diisi karena capaian masih di bawah target. Silakan tuliskan singkat."
-)
 EMPTY_TEXT = "Pesannya kosong. Silakan tuliskan jawabannya."
-REASON_REQUIRED = "Alasan perubahan wajib diisi. Silakan tuliskan singkat mengapa angkanya diubah."
 MENU = "Laporkan realisasi indikator kinerja"
 HELP = "laporkan realisasi indikator kinerja triwulan ini"
 PRESS_A_BUTTON = "Silakan pilih salah satu tombol di atas, atau ketik /batal untuk berhenti."
