@@ -100,7 +100,8 @@ def redeem(
         )
     ).first()
     if identity is None:
-        person = Person(name=display_name or "Pengguna", created_at=now)
+        # the channel they register on is the one they use: no later write to note it
+        person = Person(name=display_name or "Pengguna", created_at=now, last_channel=channel)
         session.add(person)
         session.flush()
         identity = ChatIdentity(
@@ -116,6 +117,7 @@ def redeem(
         assert known is not None, "a chat identity always has its person"
         person = known
         person.active = True
+        person.last_channel = channel
         identity.chat_id = chat_id
         session.add(identity)
     assert person.id is not None

@@ -68,6 +68,7 @@ class Conversations:
         self.max_update_age = max_update_age
         self.evidence_bytes = evidence_bytes
         self._people: OrderedDict[tuple[str, str, str], int] = OrderedDict()
+        self._in_gate = 0  # updates in or waiting at the gate: a known chat then queues too
         self.processor = TurnProcessor(
             engine, default_timezone=default_timezone, bot_username=bot_username, year=year
         )
@@ -142,22 +143,30 @@ class Conversations:
     async def _person_lane(self, identity: Identity) -> tuple[str, ...]:
         """The lane of the person writing from this chat (of the chat, before they register).
 
-        Every update passes one gate, in arrival order, to learn it: a chat not seen since
-        the start is looked up there, and an update whose person is known waits behind that
-        lookup rather than overtake it, so two chats of one person enter the person's lane in
-        the order their updates came."""
+        A chat not seen since the start is looked up in one gate, in arrival order; while a
+        lookup is under way, an update whose person is known queues behind it in the gate
+        rather than overtake it, so two chats of one person enter the person's lane in the
+        order their updates came. With nobody at the gate a known chat skips it."""
         key = (identity.channel, identity.account, identity.external_id)
+        known = self._people.get(key)
+        if known is not None and not self._in_gate:
+            person_id: int | None = known  # nobody earlier is in the gate: no need to queue
+        else:
 
-        async def find() -> int | None:
-            person_id = self._people.get(key)
-            if person_id is not None:
-                return person_id
+            async def find() -> int | None:
+                cached = self._people.get(key)
+                if cached is not None:
+                    return cached
+                try:
+                    return await asyncio.to_thread(self.processor.person_of, identity)
+                except (OperationalError, DBAPIError):
+                    return None  # the turn itself will say the database is down
+
+            self._in_gate += 1
             try:
-                return await asyncio.to_thread(self.processor.person_of, identity)
-            except (OperationalError, DBAPIError):
-                return None  # the turn itself will say the database is down
-
-        person_id = await self.runner.run(("gate",), find, slot=False)
+                person_id = await self.runner.run(("gate",), find, slot=False)
+            finally:
+                self._in_gate -= 1
         if person_id is None:
             return ("stranger", *key)
         self._remember(key, person_id)

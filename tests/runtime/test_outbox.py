@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from sicapai.models import outbox
 from sicapai.models.db import transaction
-from sicapai.models.organisation import ChatIdentity
+from sicapai.models.organisation import ChatIdentity, Person
 from sicapai.runtime.conversations import Conversations
 from sicapai.runtime.delivery import Delivery
 from sicapai.runtime.outbox import OutboxSender
@@ -101,11 +101,14 @@ async def test_a_blocked_chat_falls_back_to_the_next_one_and_the_admin_is_told(
         chat = session.exec(
             select(ChatIdentity).where(ChatIdentity.external_id == kabid.identity.external_id)
         ).one()
-        session.add(  # the kabid's second chat, newer than the Telegram one: tried first
+        session.add(  # the kabid's second chat, the one they wrote on last: tried first
             ChatIdentity(
                 person_id=chat.person_id, channel="cadangan", external_id="k2", chat_id="k2"
             )
         )
+        person = session.get(Person, chat.person_id)
+        assert person is not None
+        person.last_channel = "cadangan"
     phone, spare = Phone(), Phone()
     sender = OutboxSender(app.engine, clock=clock)
     sender.register("telegram", phone)
