@@ -11,12 +11,10 @@ from sqlmodel import select
 
 from sicapai.handlers.port import Event, EventKind, Identity, IncomingFile, Reply
 from sicapai.models.db import transaction
-from sicapai.models.invites import create_invite
-from sicapai.models.people import find_position
 from sicapai.models.performance import Indicator, Period, Revision, Submission
-from sicapai.models.queries import resolve_organisation
 from sicapai.runtime.conversations import Conversations
 from sicapai.runtime.turns import TurnResult
+from tests.support.data import invite_code
 
 # 29 November 2026, 10:00 WITA: 2025 TW IV is the default period
 NOW = datetime(2026, 11, 29, 2, 0, tzinfo=UTC)
@@ -35,22 +33,7 @@ class Clock:
 def invite(
     app: Conversations, position: str | None, *, admin: bool = False, acting: bool = False
 ) -> str:
-    with transaction(app.engine) as session:
-        org = resolve_organisation(session=session)
-        assert org.id is not None
-        position_id = None
-        if position:
-            match = find_position(session=session, organisation_id=org.id, name=position)
-            assert match.position is not None, match.suggestions
-            position_id = match.position.id
-        return create_invite(
-            session=session,
-            organisation_id=org.id,
-            position_id=position_id,
-            admin=admin,
-            acting=acting,
-            now=app.clock(),
-        )
+    return invite_code(app.engine, position, admin=admin, acting=acting, now=app.clock())
 
 
 class Chat:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import text
@@ -69,13 +70,20 @@ def snapshot(engine: Engine) -> dict[str, Any]:
     }
 
 
-def invite_code(engine: Engine, position: str | None, *, admin: bool = False) -> str:
+def invite_code(
+    engine: Engine,
+    position: str | None,
+    *,
+    admin: bool = False,
+    acting: bool = False,
+    now: datetime | None = None,
+) -> str:
     """A fresh invite written straight into the database, as `sicapai undang` does."""
     with transaction(engine) as session:
         org = resolve_organisation(session=session)
         assert org.id is not None
         position_id = None
-        if position is not None:
+        if position:
             match = find_position(session=session, organisation_id=org.id, name=position)
             assert match.position is not None, match.suggestions
             position_id = match.position.id
@@ -84,8 +92,8 @@ def invite_code(engine: Engine, position: str | None, *, admin: bool = False) ->
             organisation_id=org.id,
             position_id=position_id,
             admin=admin,
-            acting=False,
-            now=utcnow(),
+            acting=acting,
+            now=now or utcnow(),
         )
 
 
