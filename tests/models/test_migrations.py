@@ -207,3 +207,30 @@ def test_the_chat_marks_migration_goes_down_and_up_again(old_database: str) -> N
     assert "chat_mark" in inspect(engine).get_table_names()
     assert current_revision(engine) == head_revision()
     engine.dispose()
+
+
+def test_the_delivery_channels_migration_goes_down_and_up_with_people(old_database: str) -> None:
+    """0006 on a database that already holds people: their rows survive the new columns going
+    away and coming back (empty again: a chosen channel is lost on a downgrade, by design)."""
+    engine = make_engine(old_database)
+    upgrade(engine, old_database)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO person (name, active, created_at, preferred_channel, last_channel) "
+                "VALUES ('Budi', true, CURRENT_TIMESTAMP, 'terminal', 'telegram')"
+            )
+        )
+    config = alembic_config(old_database)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0005")
+    assert "preferred_channel" not in {c["name"] for c in inspect(engine).get_columns("person")}
+    upgrade(engine, old_database)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT name, preferred_channel, last_channel FROM person")
+        ).all()
+    assert [tuple(r) for r in rows] == [("Budi", None, None)]
+    assert current_revision(engine) == head_revision()
+    engine.dispose()
