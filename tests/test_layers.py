@@ -29,6 +29,7 @@ LATE_IMPORTS_ALLOWED = {
     "telegram.error",
     "sicapai.bot.logs",
     "sicapai.bot.telegram",
+    "sicapai.bot.runner",
     "sicapai.runtime.charts",
 }
 

@@ -18,6 +18,7 @@ from sicapai.bot.logs import setup_logging
 from sicapai.bot.settings import Settings
 from sicapai.bot.terminal import CAPABILITIES, TerminalChannel
 from sicapai.bot.terminal import CHANNEL as TERMINAL
+from sicapai.bot.whatsapp.channel import WhatsAppConfig
 from sicapai.handlers.port import Identity
 from sicapai.models.db import make_engine, transaction
 from sicapai.models.invites import INVITE_LIFETIME, create_invite
@@ -66,6 +67,8 @@ def cmd_undang(args: argparse.Namespace, settings: Settings) -> int:
     print(f"Kode undangan untuk {role} (sekali pakai, berlaku {days} hari):")
     if settings.telegram_bot_username:
         print(f"https://t.me/{settings.telegram_bot_username}?start={code}")
+    if settings.whatsapp_number:
+        print(f"https://wa.me/{settings.whatsapp_number}?text=DAFTAR%20{code}")
     print(code)
     return 0
 
@@ -154,13 +157,47 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def whatsapp_config(settings: Settings) -> WhatsAppConfig | None:
+    """The WhatsApp channel's settings, or None when it is not configured (no token)."""
+    token = settings.whatsapp
+    if not token:
+        return None
+    missing = [
+        name
+        for name, value in (
+            ("WHATSAPP_PHONE_NUMBER_ID", settings.whatsapp_phone_number_id),
+            ("WHATSAPP_APP_SECRET", settings.whatsapp_app_secret),
+            ("WHATSAPP_VERIFY_TOKEN", settings.whatsapp_verify_token),
+        )
+        if not value
+    ]
+    if missing:
+        raise UserError(f"WHATSAPP_TOKEN diisi, tetapi {', '.join(missing)} belum diisi")
+    assert settings.whatsapp_app_secret is not None and settings.whatsapp_verify_token is not None
+    return WhatsAppConfig(
+        api_url=settings.whatsapp_api_url,
+        token=token,
+        phone_number_id=settings.whatsapp_phone_number_id,
+        business_account_id=settings.whatsapp_business_account_id,
+        app_secret=settings.whatsapp_app_secret.get_secret_value(),
+        verify_token=settings.whatsapp_verify_token.get_secret_value(),
+        reminder_template=settings.whatsapp_reminder_template or None,
+        notice_template=settings.whatsapp_notice_template or None,
+        template_language=settings.whatsapp_template_language,
+    )
+
+
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     token = settings.token
-    if not token:
+    whatsapp = whatsapp_config(settings)
+    if not token and whatsapp is None:
         raise UserError(
-            "TELEGRAM_BOT_TOKEN belum diisi; isi di .env atau lingkungan (untuk mencoba tanpa "
-            "token: sicapai demo)"
+            "belum ada saluran yang diatur: isi TELEGRAM_BOT_TOKEN dan/atau WHATSAPP_TOKEN di "
+            ".env atau lingkungan (untuk mencoba tanpa token: sicapai demo)"
         )
+    if whatsapp is not None:
+        return _run_channels(args, settings, whatsapp)
+    assert token is not None
     setup_logging(token, verbose=args.verbose)
     engine = open_engine(settings.database_url)
     from telegram.error import InvalidToken, TelegramError
@@ -195,6 +232,46 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _run_channels(args: argparse.Namespace, settings: Settings, whatsapp: WhatsAppConfig) -> int:
+    """WhatsApp, and Telegram too when its token is set, in one process."""
+    setup_logging(
+        settings.token,
+        whatsapp.token,
+        whatsapp.app_secret,
+        whatsapp.verify_token,
+        verbose=args.verbose,
+    )
+    from sicapai.bot.runner import ChannelsRunner  # heavy import: only when running
+    from sicapai.runtime.charts import ChartRenderer
+
+    engine = open_engine(settings.database_url)
+    conversations = _conversations(engine, settings, turn_processes=settings.sicapai_turn_workers)
+    workers = settings.sicapai_chart_workers
+    conversations.charts = (
+        ChartRenderer(mode="process", max_workers=workers)
+        if workers
+        else ChartRenderer(mode="thread")
+    )
+    runner = ChannelsRunner(
+        conversations,
+        whatsapp=whatsapp,
+        telegram_token=settings.token,
+        telegram_base_url=settings.telegram_base_url,
+        http_host=settings.sicapai_http_host,
+        http_port=settings.sicapai_http_port,
+    )
+    try:
+        asyncio.run(runner.run())
+    except OSError as exc:  # the web server's port is taken or not allowed
+        raise UserError(
+            f"server web tidak dapat dijalankan di {settings.sicapai_http_host}:"
+            f"{settings.sicapai_http_port} ({exc.strerror or exc}); ubah SICAPAI_HTTP_PORT"
+        ) from None
+    finally:
+        engine.dispose()
+    return 0
+
+
 def add_commands(sub: Subcommands) -> None:
     undang = sub.add_parser("undang", help="buat kode undangan sekali pakai")
     who = undang.add_mutually_exclusive_group()
@@ -211,6 +288,6 @@ def add_commands(sub: Subcommands) -> None:
     demo.add_argument("--jabatan", default=DEMO_POSITION)
     demo.set_defaults(handler=cmd_demo)
 
-    run = sub.add_parser("run", help="jalankan bot Telegram (polling)")
+    run = sub.add_parser("run", help="jalankan bot (Telegram dan/atau WhatsApp)")
     run.add_argument("--verbose", action="store_true")
     run.set_defaults(handler=cmd_run)

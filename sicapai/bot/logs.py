@@ -32,11 +32,14 @@ class RedactToken(logging.Filter):
         return True
 
 
-def setup_logging(token: str | None, *, verbose: bool = False) -> None:
+def setup_logging(token: str | None, *secrets: str | None, verbose: bool = False) -> None:
+    """`token` and every other secret (the WhatsApp token, app secret, verify token) are
+    replaced wherever they would appear."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    if token:
-        handler.addFilter(RedactToken(token))
+    for secret in (token, *secrets):
+        if secret:
+            handler.addFilter(RedactToken(secret))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if verbose else logging.INFO)

@@ -11,6 +11,8 @@ wrote on, then the rest; a chat that refuses (blocked) is marked and the next on
 A chat on a channel nobody receives on now (the terminal) gets the reminder through the
 outbox, where it waits for the person's next session; the record notes it as `menunggu`.
 One reminder per person and key, whichever channel carried it (`reminder_log.channel`).
+A chat where the person sent BERHENTI is not tried; with no other chat the reminder is not
+sent, like one for a person nobody can reach.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from sicapai.handlers.port import Button, Reply
+from sicapai.handlers.port import Button, Gist, Reply
 from sicapai.handlers.texts import pengingat as texts
 from sicapai.models import outbox
 from sicapai.models.calendar import calendar_config
@@ -120,10 +122,17 @@ class ReminderService:
         self.senders: dict[str, Sender] = dict(senders or {})
         self.clock = clock
         self.pacer = pacer or Pacer()
+        # a channel's own pace (Telegram's 30 a second); a channel without one keeps `pacer`'s,
+        # unless it paces its sends itself (`pace(channel, None)`: WhatsApp's send budget)
+        self.pacers: dict[str, Pacer | None] = {}
         self.waiting = waiting  # channels whose messages wait for the person to come back
 
     def register(self, channel: str, send: Sender) -> None:
         self.senders[channel] = send
+
+    def pace(self, channel: str, rate: float | None) -> None:
+        """Reminders on `channel` go at most `rate` a second (None: the sender paces)."""
+        self.pacers[channel] = Pacer(rate=rate) if rate is not None else None
 
     async def tick(self) -> TickReport:
         now = self.clock()
@@ -179,7 +188,8 @@ class ReminderService:
             person = session.get(Person, item.person.id)
             if person is None or not person.active:
                 continue
-            chats = reachable_chats(session=session, person_id=item.person.id)
+            # a chat where the person sent BERHENTI is skipped: their other chat, or none
+            chats = reachable_chats(session=session, person_id=item.person.id, for_reminders=True)
             found = targets(chats, self.senders, self.waiting)
             if not found:  # never registered, or every chat refused: wait for the person
                 continue
@@ -208,13 +218,18 @@ class ReminderService:
         claimed = await asyncio.to_thread(self._claim, item, text, now)
         if claimed is None:
             return "skipped"
-        reply = Reply(text=text, buttons=button_for(item.planned))
+        planned = item.planned
+        name = planned.person.name if planned.person is not None else ""
+        gist = Gist("reminder", texts.gist(planned, name)) if planned.kind == PERSONAL else None
+        reply = Reply(text=text, buttons=button_for(planned), gist=gist)
         channel = item.targets[0].channel
         result = Delivery(ok=False, blocked=True)  # if every chat refuses
         for target in item.targets:
             channel = target.channel
             if target.send is not None:
-                await self.pacer.wait()
+                pacer = self.pacers.get(channel, self.pacer)
+                if pacer is not None:
+                    await pacer.wait()
                 try:
                     result = await target.send(target.identity, reply)
                 except Exception:  # a sender bug must not stop the other reminders
@@ -223,6 +238,8 @@ class ReminderService:
             if target.send is None or result.held:  # nobody receives there now
                 await asyncio.to_thread(self._wait, claimed, target, reply)
                 return WAITING
+            if result.try_next:
+                continue  # this channel cannot carry it now: the next chat, if any
             if not result.blocked:
                 break
             await asyncio.to_thread(self._unreachable, target.chat_row)  # the next chat, if any

@@ -32,6 +32,22 @@ class Settings(BaseSettings):
     # the largest evidence file accepted, in MB (a platform may allow less: Telegram 20)
     sicapai_evidence_mb: int = Field(default=20, ge=1, le=100)
 
+    # the WhatsApp Business Cloud API (Meta): `sicapai run` starts the channel when the token
+    # is set; the other fields come from the Meta app and its WhatsApp Manager
+    whatsapp_token: SecretStr | None = None
+    whatsapp_phone_number_id: str = ""
+    whatsapp_business_account_id: str = ""
+    whatsapp_app_secret: SecretStr | None = None
+    whatsapp_verify_token: SecretStr | None = None
+    whatsapp_api_url: str = "https://graph.facebook.com/v24.0"
+    whatsapp_business_number: str = ""  # digits with the country code, for wa.me invite links
+    whatsapp_reminder_template: str = ""
+    whatsapp_notice_template: str = ""
+    whatsapp_template_language: str = "id"
+    # SiCapai's own web server: the WhatsApp webhook and /healthz
+    sicapai_http_host: str = "127.0.0.1"
+    sicapai_http_port: int = Field(default=8080, ge=0, le=65535)
+
     @field_validator("sicapai_tz")
     @classmethod
     def _known_zone(cls, value: str) -> str:
@@ -41,7 +57,14 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
 
-    @field_validator("telegram_bot_token", "telegram_bot_username", mode="before")
+    @field_validator(
+        "telegram_bot_token",
+        "telegram_bot_username",
+        "whatsapp_token",
+        "whatsapp_app_secret",
+        "whatsapp_verify_token",
+        mode="before",
+    )
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
@@ -55,3 +78,13 @@ class Settings(BaseSettings):
     def token(self) -> str | None:
         """The bot token in clear, for the one place that needs it (never log this)."""
         return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
+
+    @property
+    def whatsapp(self) -> str | None:
+        """The WhatsApp access token in clear, for the one place that needs it."""
+        return self.whatsapp_token.get_secret_value() if self.whatsapp_token else None
+
+    @property
+    def whatsapp_number(self) -> str:
+        """The business number as wa.me wants it: digits only, with the country code."""
+        return "".join(ch for ch in self.whatsapp_business_number if ch.isdigit())

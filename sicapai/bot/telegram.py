@@ -31,7 +31,7 @@ from telegram.ext import (
     TypeHandler,
 )
 
-from sicapai.bot.reminders import Pacer, ReminderService
+from sicapai.bot.reminders import ReminderService
 from sicapai.bot.send_gate import BACKGROUND, SendGate, retry_after_seconds
 from sicapai.bot.telegram_menu import SYNC_SECONDS, CommandMenus
 from sicapai.handlers.capabilities import Capabilities
@@ -293,6 +293,7 @@ def reminder_sender(bot: Any, *, background: bool = True) -> Sender:
 
 
 REMINDER_TICK_SECONDS = 120
+TELEGRAM_PACE = 28.5  # 95% of Telegram's 30 a second, measured in bench/broadcast
 OUTBOX_SECONDS = 30
 PRUNE_SECONDS = 3600
 
@@ -348,8 +349,8 @@ def schedule_reminders(application: App, conversations: Conversations) -> None:
         conversations.engine,
         {CHANNEL: reminder_sender(application.bot)},
         clock=conversations.clock,
-        pacer=Pacer(rate=28.5),  # 95% of Telegram's 30 a second, measured in bench/broadcast
     )
+    service.pace(CHANNEL, TELEGRAM_PACE)
 
     async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
@@ -400,13 +401,16 @@ def build_application(
     reminders: bool = True,
     read_timeout: float | None = None,
     write_timeout: float | None = None,
+    outbox: OutboxSender | None = None,
+    reminder_service: ReminderService | None = None,
 ) -> App:
     """A polling Application against the given Bot API (Telegram, self-hosted, or a stand-in).
 
     `read_timeout`/`write_timeout` (seconds) override python-telegram-bot's defaults for every
     call but getUpdates; the fault tests shorten them to provoke a timed-out send quickly.
     """
-    sender = OutboxSender(conversations.engine, clock=conversations.clock)
+    shared = outbox is not None  # another runner owns the outbox and reminder jobs
+    sender = outbox or OutboxSender(conversations.engine, clock=conversations.clock)
     account = token.partition(":")[0]  # the bot's id, public and stable for the token
     menus = CommandMenus(conversations.engine, CHANNEL)
     channel = TelegramChannel(conversations, sender, account=account, menus=menus)
@@ -431,8 +435,12 @@ def build_application(
     application.add_handler(TypeHandler(Update, channel.on_update))
     application.add_error_handler(error_handler)
     sender.register(CHANNEL, reminder_sender(application.bot, background=False))
-    if reminders:
+    if reminder_service is not None:
+        reminder_service.register(CHANNEL, reminder_sender(application.bot))
+        reminder_service.pace(CHANNEL, TELEGRAM_PACE)
+    if reminders and not shared:
         schedule_reminders(application, conversations)
         schedule_outbox(application, conversations, sender)
+    if reminders:
         schedule_menus(application, menus)
     return application

@@ -97,6 +97,18 @@ class Event:
 class Button:
     label: str
     data: str  # what the button carries back, within the channel's button_data_bytes
+    # the whole label when `label` was shortened to the channel's length (WhatsApp shows it
+    # as a list row's description)
+    full: str = ""
+
+
+@dataclass(frozen=True)
+class Gist:
+    """A proactive message in a few fields, for channels that may only send pre-approved
+    forms to someone who has not written lately (WhatsApp templates outside the 24 hours)."""
+
+    kind: str  # "reminder"
+    params: tuple[str, ...]  # in the form's order: name, period, deadline, pending count
 
 
 @dataclass
@@ -111,3 +123,4 @@ class Reply:
     filename: str | None = None
     answer: str | None = None  # short notice for a pressed button (toast)
     chart: Chart | None = None  # chart data; the runtime renders it into `photo`
+    gist: Gist | None = None  # the message as a template's fields (reminders)

@@ -1,8 +1,10 @@
-"""Registration: `/start KODE` binds this chat to a position (or the admin role).
+"""Registration: `/start KODE` (or `DAFTAR KODE`, typed on WhatsApp) binds this chat to a
+position (or the admin role).
 
 Without a valid code nobody can do anything else; failed attempts are limited per chat so
 that codes cannot be guessed. The failures are rows (`models.chat_marks`) written in the turn's
-transaction, so the limit holds across restarts and for every turn worker alike.
+transaction, so the limit holds across restarts and for every turn worker alike. The same
+limit counts wrong link codes (`handlers.hubungkan`): one chat guesses neither kind.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ ATTEMPT_WINDOW = timedelta(hours=1)
 CODE_MAX_LENGTH = 64
 
 
-def _blocked(turn: Turn) -> bool:
+def codes_blocked(turn: Turn) -> bool:
+    """Whether this chat typed too many wrong codes (invite or link) within the window."""
     return attempts_blocked(
         session=turn.session,
         channel=turn.identity.channel,
@@ -33,7 +36,7 @@ def _blocked(turn: Turn) -> bool:
     )
 
 
-def _failed(turn: Turn) -> None:
+def code_failed(turn: Turn) -> None:
     """Count a wrong code; the turn commits as usual, so the count stays."""
     failed_attempt(
         session=turn.session,
@@ -54,11 +57,11 @@ def register(turn: Turn, args: str) -> None:
         else:
             greet(turn)
         return
-    if _blocked(turn):
+    if codes_blocked(turn):
         turn.say(t.TOO_MANY_ATTEMPTS)
         return
     if len(code) > CODE_MAX_LENGTH or not all(c.isalnum() or c in "-_" for c in code):
-        _failed(turn)
+        code_failed(turn)
         turn.say(t.CODE_UNKNOWN)
         return
     result = redeem(
@@ -71,7 +74,7 @@ def register(turn: Turn, args: str) -> None:
         now=turn.now,
     )
     if result.refusal is not None:
-        _failed(turn)
+        code_failed(turn)
         turn.say(
             {
                 Refusal.UNKNOWN: t.CODE_UNKNOWN,
@@ -112,5 +115,8 @@ def greet(turn: Turn) -> None:
 
 FLOW = Flow(
     code="rg",  # no steps: registering is one message
-    commands=(Command("start", register, audience=Audience.ANYONE),),  # in no menu: links send it
+    commands=(  # in no menu: invite links send /start, and DAFTAR is typed from the letter
+        Command("start", register, audience=Audience.ANYONE),
+        Command("daftar", register, audience=Audience.ANYONE),
+    ),
 )

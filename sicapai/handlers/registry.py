@@ -94,16 +94,27 @@ def ranked(audience: Audience) -> list[Command]:
     return sorted(listed, key=lambda c: (c.rank, c.name))
 
 
+def own_commands() -> list[Command]:
+    """Every registered person's commands, in rank order: the members' and those strangers
+    may use too (`/hubungkan`) once they are worded for a menu or the help."""
+    listed = [
+        *ranked(Audience.MEMBERS),
+        *(c for c in ranked(Audience.ANYONE) if c.menu or c.help),
+    ]
+    return sorted(listed, key=lambda c: (c.rank, c.name))
+
+
 def menu(*, admin: bool) -> list[tuple[str, str]]:
     """(command, description) for the platform's command menu: everyone's, and for an
     admin's own chat the admin commands after them."""
-    audiences = [Audience.MEMBERS, Audience.ADMINS] if admin else [Audience.MEMBERS]
-    return [(c.name, c.menu) for a in audiences for c in ranked(a) if c.menu]
+    own = [(c.name, c.menu) for c in own_commands() if c.menu]
+    extra = [(c.name, c.menu) for c in ranked(Audience.ADMINS) if c.menu] if admin else []
+    return own + extra
 
 
 def help_text(*, admin: bool) -> str:
     """`/bantuan`: the person's own commands, one line each, then how to write numbers."""
-    lines = [texts.help_line(c.name, c.help) for c in ranked(Audience.MEMBERS) if c.help]
+    lines = [texts.help_line(c.name, c.help) for c in own_commands() if c.help]
     if admin:
         admin_lines = [texts.help_line(c.name, c.help) for c in ranked(Audience.ADMINS) if c.help]
         lines += ["", texts.HELP_ADMIN, *admin_lines]

@@ -3,17 +3,23 @@
 Every path checks who is talking first: strangers may only register, and a deactivated
 person is told so and nothing else happens. What each flow does is its own declaration
 (`handlers.flow`); this module only reads the registry of them.
+
+A command may be typed without its slash ("lapor", "DAFTAR KODE"): WhatsApp has no command
+menu, and people there write the word. It counts as the command only where nobody waits for
+typed text — no flow open, or a step that takes only buttons — so a kendala that begins with
+"lapor …" stays a kendala.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlmodel import Session
 
-from sicapai.handlers import registry, texts
+from sicapai.handlers import common, registry, texts
 from sicapai.handlers.flow import Audience, Flow
-from sicapai.handlers.port import EventKind, Identity
+from sicapai.handlers.port import Event, EventKind, Identity
 from sicapai.handlers.texts import admin as admin_texts
 from sicapai.handlers.turn import Turn, decode_button
 from sicapai.models.chat_marks import mark_group_told
@@ -42,6 +48,7 @@ def dispatch(turn: Turn) -> None:
     if event.delayed:  # held up for longer than anyone remembers what they meant
         turn.say(texts.DELAYED)
         return
+    event = _bare_command(turn)
     found = registry.command(event.command) if event.kind == EventKind.COMMAND else None
     if found is not None and found[1].audience == Audience.ANYONE:
         found[1].start(turn, event.args)
@@ -70,7 +77,7 @@ def dispatch(turn: Turn) -> None:
         elif event.kind == EventKind.FILE:
             turn.say(texts.FILE_NOT_EXPECTED)
         else:
-            turn.say(texts.NOTHING_OPEN)
+            common.nothing_open(turn)  # with the commands as buttons (WhatsApp has no menu)
         return
     step = flow.step(turn.step)
     if step is None:
@@ -84,6 +91,32 @@ def dispatch(turn: Turn) -> None:
         flow.stray_text(turn)
     else:
         step.on_text(turn, event.text)
+
+
+def _bare_command(turn: Turn) -> Event:
+    """The turn's event, as a command when it is text whose first word names one and the
+    person is not in the middle of typing an answer (then `turn.event` is that command too).
+
+    Read from the registry and the state the turn already holds: no query of its own."""
+    event = turn.event
+    if event.kind != EventKind.TEXT:
+        return event
+    words = event.text.split(maxsplit=1)
+    name = words[0].lower() if words else ""
+    if registry.command(name) is None:
+        return event
+    flow = registry.flow(turn.dialog)
+    step = flow.step(turn.step) if flow is not None else None
+    if step is not None and step.on_text is not None:
+        return event  # an answer the step is waiting for
+    command = replace(
+        event,
+        kind=EventKind.COMMAND,
+        command=name,
+        args=words[1].strip() if len(words) > 1 else "",
+    )
+    turn.event = command
+    return command
 
 
 def press(turn: Turn, data: str) -> None:

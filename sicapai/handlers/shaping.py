@@ -39,7 +39,7 @@ def shape(drafts: list[Draft], caps: Capabilities, encode: Encode) -> list[Reply
     for draft in merge_drafts(drafts, caps.message_length - MARGIN):
         rows = [
             [
-                Button(shorten(label, caps.label_length), encode(dialog, action))
+                _button(label, caps.label_length, encode(dialog, action))
                 for label, dialog, action in row
             ]
             for row in draft.buttons
@@ -111,6 +111,11 @@ def split_text(text: str, limit: int) -> list[str]:
     if current:
         pieces.append(current)
     return [p.strip("\n") for p in pieces if p.strip()] or [text[:limit]]
+
+
+def _button(label: str, limit: int, data: str) -> Button:
+    short = shorten(label, limit)
+    return Button(short, data, full=label if short != label else "")
 
 
 def shorten(label: str, limit: int) -> str:

@@ -210,9 +210,10 @@ class Turn:
             raise StaleState(f"dialog state of person {seen.person_id} moved")
         return seen.version + 1
 
-    def list_size(self, wanted: int, reserved: int = 2) -> int:
+    def list_size(self, wanted: int, reserved: int = 3) -> int:
         """Items on one page of a button list on this channel: `wanted`, or fewer where a
-        message takes fewer buttons (`reserved` for the page buttons beside them)."""
+        message takes fewer buttons (`reserved` for the page buttons beside them: previous,
+        next and Batal — seven items and those three fill a WhatsApp list's ten rows)."""
         return max(1, min(wanted, self.caps.buttons_per_message - reserved))
 
     # --- replies ---------------------------------------------------------------------

@@ -7,6 +7,7 @@ from sicapai.models.budget import BudgetLine, BudgetRealisation, SpendingType
 from sicapai.models.calendar import ReportingCalendar
 from sicapai.models.chat_marks import ChatMark
 from sicapai.models.inbox import InboundUpdate
+from sicapai.models.links import LinkCode
 from sicapai.models.operations import AuditLog, DialogState, Invite, ReminderLog
 from sicapai.models.organisation import (
     AdminGrant,
@@ -32,6 +33,7 @@ from sicapai.models.performance import (
     Revision,
     Submission,
 )
+from sicapai.models.sent_messages import SentMessage
 
 __all__ = [
     "AdminGrant",
@@ -49,6 +51,7 @@ __all__ = [
     "InboundUpdate",
     "Indicator",
     "Invite",
+    "LinkCode",
     "Objective",
     "Organisation",
     "OutboxMessage",
@@ -61,6 +64,7 @@ __all__ = [
     "RenstraTarget",
     "ReportingCalendar",
     "Revision",
+    "SentMessage",
     "SpendingType",
     "Submission",
     "Unit",

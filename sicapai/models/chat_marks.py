@@ -168,29 +168,51 @@ def mark_group_told(
 ) -> bool:
     """Mark the group told until `now + lasts`; True only for the call that set the mark (the
     first, or the first after the previous mark expired), so the group is told once."""
+    return mark_once(
+        session=session, channel=channel, chat_id=chat_id, kind=GROUP_TOLD, now=now, lasts=lasts
+    )
+
+
+def mark_once(
+    *, session: Session, channel: str, chat_id: str, kind: str, now: datetime, lasts: timedelta
+) -> bool:
+    """Set the mark `kind` of a chat until `now + lasts`; True only for the call that set it
+    (the first, or the first after the previous mark expired): a group told where reporting
+    happens, a WhatsApp contact sent the notice template, an admin alerted about a template."""
     live = session.exec(
         select(ChatMark.id).where(
             ChatMark.channel == channel,
             ChatMark.chat_id == chat_id,
-            ChatMark.kind == GROUP_TOLD,
+            ChatMark.kind == kind,
             col(ChatMark.expires_at) >= now,
         )
     ).first()
     if live is not None:
         return False  # the common case, answered without a write
-    seam("group_told")
+    seam(kind)
     return _insert_new(
         session,
         {
             "channel": channel,
             "chat_id": chat_id,
-            "kind": GROUP_TOLD,
+            "kind": kind,
             "times": [],
             "version": 1,
             "created_at": now,
             "expires_at": now + lasts,
         },
         renew_before=now,
+    )
+
+
+def forget(*, session: Session, channel: str, chat_id: str, kind: str) -> None:
+    """Take a mark back (what it marked did not happen after all)."""
+    session.execute(
+        delete(ChatMark).where(
+            col(ChatMark.channel) == channel,
+            col(ChatMark.chat_id) == chat_id,
+            col(ChatMark.kind) == kind,
+        )
     )
 
 

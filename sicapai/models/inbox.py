@@ -23,13 +23,15 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, Index, UniqueConstraint, delete, update
+from sqlalchemy import JSON, Index, Table, UniqueConstraint, delete, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from sicapai.models.types import UtcDateTime, utcnow
 
 KEEP = timedelta(days=8)
 HANDLED = "diproses"
+RECEIVED = "diterima"  # recorded on arrival (a webhook), not handled yet
 
 
 class InboundUpdate(SQLModel, table=True):
@@ -54,6 +56,9 @@ class InboundUpdate(SQLModel, table=True):
     state_version: int | None = None  # the dialog version the replies' buttons carry
     replies: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
     payload: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+
+
+INBOUND_UPDATE: Table = SQLModel.metadata.tables["inbound_update"]
 
 
 def find(*, session: Session, channel: str, account: str, external_id: str) -> InboundUpdate | None:
@@ -93,6 +98,90 @@ def record(
     session.add(row)
     session.flush()
     return row
+
+
+def receive(
+    *,
+    session: Session,
+    channel: str,
+    account: str,
+    external_id: str,
+    sender_id: str,
+    payload: dict[str, Any],
+    now: datetime,
+) -> int | None:
+    """Record an update on arrival, before its webhook is answered; the row's id, or None
+    when the update was recorded before (a redelivery: it must have no effect).
+
+    One statement that tolerates the unique key (`INSERT … ON CONFLICT DO NOTHING`), so two
+    deliveries of one update racing on two connections record it once."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(INBOUND_UPDATE)
+        .values(
+            channel=channel,
+            account=account,
+            external_id=external_id,
+            sender_id=sender_id,
+            status=RECEIVED,
+            received_at=now,
+            replies=[],
+            payload=payload,
+        )
+        .on_conflict_do_nothing(index_elements=["channel", "account", "external_id"])
+        .returning(INBOUND_UPDATE.c.id)
+    )
+    found = session.execute(statement).first()
+    return int(found[0]) if found is not None else None
+
+
+def complete(
+    *,
+    session: Session,
+    row_id: int,
+    person_id: int | None,
+    state_version: int | None,
+    replies: list[dict[str, Any]],
+    now: datetime,
+) -> bool:
+    """A received update was handled by this turn: compare-and-set from `RECEIVED`, so that
+    of two processes that took the same row only one turn commits (the other is rolled back
+    and finds it handled)."""
+    result = session.execute(
+        update(InboundUpdate)
+        .where(col(InboundUpdate.id) == row_id, col(InboundUpdate.status) == RECEIVED)
+        .values(
+            status=HANDLED,
+            person_id=person_id,
+            handled_at=now,
+            state_version=state_version,
+            replies=replies,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return getattr(result, "rowcount", 0) == 1
+
+
+def waiting(
+    *, session: Session, channel: str, account: str, since: datetime
+) -> list[InboundUpdate]:
+    """Updates recorded on arrival since `since` and never handled (the process stopped in
+    between), oldest first, to be handled on start; and handled ones whose replies were never
+    confirmed sent, which a new run sends again."""
+    return list(
+        session.exec(
+            select(InboundUpdate)
+            .where(
+                InboundUpdate.channel == channel,
+                InboundUpdate.account == account,
+                col(InboundUpdate.received_at) >= since,
+                col(InboundUpdate.payload).is_not(None),
+                (col(InboundUpdate.status) == RECEIVED) | col(InboundUpdate.replied_at).is_(None),
+            )
+            .order_by(col(InboundUpdate.id))
+        ).all()
+    )
 
 
 def mark_replied(*, session: Session, ids: Iterable[int], now: datetime) -> None:

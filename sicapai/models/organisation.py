@@ -84,6 +84,14 @@ class ChatIdentity(SQLModel, table=True):
     # set when this channel refused to deliver to the person (they blocked the bot, closed the
     # chat); cleared by their next message on this channel or by the admin
     unreachable_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    # when the person last wrote on this chat: WhatsApp lets a business send free-form
+    # messages only within 24 hours of it, templates outside (`runtime.delivery`)
+    last_inbound_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    # the platform's other stable id of the person, where it has one (Meta's business-scoped
+    # user id beside the phone number a WhatsApp chat is keyed by)
+    business_id: str | None = Field(default=None, max_length=128)
+    # the person asked for no more reminders here (BERHENTI / STOP) until they say MULAI
+    reminders_stopped_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
 class Holding(SQLModel, table=True):

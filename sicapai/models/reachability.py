@@ -4,7 +4,8 @@
 closed the chat), not about the person, and it is temporary: the person's next message on that
 channel clears it (the conversation engine does that on every turn), and the admin can clear
 it by hand once the person says they unblocked the bot. While it stands, reminders and notices
-skip that chat and use another one of the person's, if they have one.
+skip that chat and use another one of the person's, if they have one. A person may also stop
+reminders on one chat themselves (BERHENTI, until MULAI); only reminders skip such a chat.
 
 Which chat is tried first is the person's choice (`Person.preferred_channel`, set with
 `/saluran`) or, by default, the channel they last wrote on (`Person.last_channel`).
@@ -64,10 +65,49 @@ def linked_chats(*, session: Session, person_id: int) -> list[ChatIdentity]:
     )
 
 
-def reachable_chats(*, session: Session, person_id: int) -> list[ChatIdentity]:
-    """The person's chats that may be written to, in delivery order (`in_delivery_order`)."""
+def reachable_chats(
+    *, session: Session, person_id: int, for_reminders: bool = False
+) -> list[ChatIdentity]:
+    """The person's chats that may be written to, in delivery order (`in_delivery_order`).
+
+    `for_reminders` also leaves out the chats where the person asked for no more reminders
+    (BERHENTI): a reminder then goes to their other chat, or nowhere; every other notice (a
+    returned report, a decision) still goes there, because the person still uses that chat."""
     chats = linked_chats(session=session, person_id=person_id)
-    return [c for c in chats if c.unreachable_at is None]
+    return [
+        c
+        for c in chats
+        if c.unreachable_at is None and not (for_reminders and c.reminders_stopped_at is not None)
+    ]
+
+
+def stop_reminders(*, session: Session, chat: ChatIdentity, now: datetime) -> bool:
+    """BERHENTI on this chat; True only for the turn that set it, so the admins are told once
+    and a repeated BERHENTI is answered as already done."""
+    result = session.execute(
+        update(ChatIdentity)
+        .where(col(ChatIdentity.id) == chat.id, col(ChatIdentity.reminders_stopped_at).is_(None))
+        .values(reminders_stopped_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    changed = getattr(result, "rowcount", 0) == 1
+    if changed:
+        reflect(chat, reminders_stopped_at=now)
+    return changed
+
+
+def resume_reminders(*, session: Session, chat: ChatIdentity) -> bool:
+    """MULAI on this chat; True only if reminders had been stopped there."""
+    result = session.execute(
+        update(ChatIdentity)
+        .where(col(ChatIdentity.id) == chat.id, col(ChatIdentity.reminders_stopped_at).is_not(None))
+        .values(reminders_stopped_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    changed = getattr(result, "rowcount", 0) == 1
+    if changed:
+        reflect(chat, reminders_stopped_at=None)
+    return changed
 
 
 def choose_channel(*, session: Session, person: Person, channel: str | None) -> None:

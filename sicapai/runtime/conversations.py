@@ -68,6 +68,7 @@ class Conversations:
         self.max_update_age = max_update_age
         self.evidence_bytes = evidence_bytes
         self._people: OrderedDict[tuple[str, str, str], int] = OrderedDict()
+        self._started = False
         self._in_gate = 0  # updates in or waiting at the gate: a known chat then queues too
         self.processor = TurnProcessor(
             engine, default_timezone=default_timezone, bot_username=bot_username, year=year
@@ -100,9 +101,11 @@ class Conversations:
 
     # --- running --------------------------------------------------------------------------
     async def start(self) -> None:
-        """Spawn and warm the turn workers, if any; without processes, turns use threads."""
-        if self.workers is None:
+        """Spawn and warm the turn workers, if any; without processes, turns use threads.
+        Safe to call more than once (each channel's start-up calls it)."""
+        if self.workers is None or self._started:
             return
+        self._started = True
         try:
             await self.workers.start()
         except (OSError, ImportError, NotImplementedError, BrokenProcessPool) as exc:

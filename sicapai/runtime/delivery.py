@@ -29,6 +29,9 @@ class Delivery:
     temporary: bool = False  # network trouble, 429 or 5xx: try again later
     unknown: bool = False  # timed out: most likely delivered, never resent blindly
     held: bool = False  # nobody receives on this chat now: the message waits for the person
+    # this channel cannot carry it now (its token expired, its template is paused): try the
+    # person's next chat, without marking this one unreachable
+    try_next: bool = False
     error: str = ""
 
 

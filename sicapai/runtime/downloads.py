@@ -26,6 +26,11 @@ EVIDENCE_BYTES = 20 * 1024 * 1024  # the product's limit on one evidence file (a
 SAFE_SUFFIX = re.compile(r"\.[a-z0-9]{1,10}")  # kept on a stored evidence file's name
 
 
+class FileTooBig(Exception):
+    """Raised by a channel's download that stopped at the limit (the platform announced no
+    size beforehand, as WhatsApp's webhooks do not)."""
+
+
 async def download(
     incoming: IncomingFile, rule: FileRule, files_dir: Path, *, limit: int = EVIDENCE_BYTES
 ) -> StoredFile | Reply:
@@ -43,6 +48,9 @@ async def download(
     target = files_dir / f"{utcnow():%Y%m%d%H%M%S}-{secrets.token_hex(6)}{suffix}"
     try:
         await incoming.download(target)
+    except FileTooBig:
+        target.unlink(missing_ok=True)
+        return Reply(texts.file_too_big(limit))
     except Exception:  # the channel failed to deliver the file: say so, keep the step
         log.exception("evidence download failed")
         target.unlink(missing_ok=True)

@@ -30,7 +30,7 @@ from sqlmodel import Session
 
 from sicapai.handlers.port import Button, Identity, Reply
 from sicapai.handlers.texts import pengingat as texts
-from sicapai.models import chat_marks, inbox, outbox
+from sicapai.models import chat_marks, inbox, links, outbox, sent_messages
 from sicapai.models.db import transaction
 from sicapai.models.organisation import ChatIdentity, Person
 from sicapai.models.people import identity_of, organisation_of
@@ -164,6 +164,8 @@ class OutboxSender:
                 # the admins' warning goes out in this same round
                 queue += await asyncio.to_thread(self._unreachable, target.chat_row)
                 continue  # the person's next chat, if any
+            if result.try_next and target is not claimed.targets[-1]:
+                continue
             await asyncio.to_thread(self._record, claimed, target.channel, result)
             return 1 if result.ok else 0
         if claimed.early:  # not this session's to decide: the row stays as it was
@@ -248,3 +250,5 @@ def prune_records(engine: Engine, now: datetime) -> None:
         inbox.prune(session=session, now=now)
         outbox.prune(session=session, now=now)
         chat_marks.prune(session=session, now=now)
+        sent_messages.prune(session=session, now=now)
+        links.prune(session=session, now=now)

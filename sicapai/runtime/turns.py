@@ -132,7 +132,7 @@ class TurnProcessor:
         with transaction(self.engine) as session:
             remember_reads(session)
             person, state, chat, seen = _who_and_where(session, identity, event.inbound_id)
-            if seen is not None:
+            if seen is not None and seen.status != inbox.RECEIVED:
                 return _repeat(seen, state)
             if chat is not None and chat.unreachable_at is not None:
                 _reachable_again(session, chat)
@@ -148,7 +148,7 @@ class TurnProcessor:
                 app=self,
             )
             router.dispatch(turn)
-            result = self._finish(session, turn)
+            result = self._finish(session, turn, received=seen)
         self._drop_discarded(turn)
         return result
 
@@ -159,7 +159,8 @@ class TurnProcessor:
         lost race, the person is asked to send again); the event is not acted on."""
         with transaction(self.engine) as session:
             remember_reads(session)
-            person, state, _chat, _seen = _who_and_where(session, identity, "")
+            person, state, _chat, seen = _who_and_where(session, identity, event.inbound_id)
+            received = seen if seen is not None and seen.status == inbox.RECEIVED else None
             turn = Turn(
                 session=session,
                 identity=identity,
@@ -170,10 +171,13 @@ class TurnProcessor:
                 app=self,
             )
             router.recover(turn, conflict)
-            return self._finish(session, turn)
+            return self._finish(session, turn, received=received)
 
-    def _finish(self, session: Session, turn: Turn) -> TurnResult:
-        """Store the state, queue the notices and record the update, with the turn's writes."""
+    def _finish(
+        self, session: Session, turn: Turn, received: InboundUpdate | None = None
+    ) -> TurnResult:
+        """Store the state, queue the notices and record the update, with the turn's writes
+        (an update `received` on arrival, by a webhook, is completed instead)."""
         replies = turn.finish()
         notices: list[tuple[Identity | None, Reply]] = []
         queued: list[outbox.OutboxMessage] = []
@@ -185,7 +189,18 @@ class TurnProcessor:
             )
             notices.append((router.identity_for(session, notice.person_id), Reply(notice.text)))
         inbound_id = None
-        if turn.event.inbound_id:
+        if received is not None and received.id is not None:
+            if not inbox.complete(
+                session=session,
+                row_id=received.id,
+                person_id=turn.person.id if turn.person else None,
+                state_version=turn.version,
+                replies=[reply_to_plain(r) for r in replies],
+                now=turn.now,
+            ):
+                raise StaleState  # another process handled it first: run again, as a repeat
+            inbound_id = received.id
+        elif turn.event.inbound_id:
             row = inbox.record(
                 session=session,
                 channel=turn.identity.channel,

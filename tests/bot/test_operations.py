@@ -34,8 +34,9 @@ async def test_cek_passes_with_a_reachable_bot_api(seeded: Database, tmp_path: P
         )
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    assert len(lines) == 4 and all(line.startswith("OK") for line in lines)
+    assert [line[:2] for line in lines] == ["OK", "OK", "OK", "OK", "- ", "- "], lines
     assert "@sicapai_test_bot" in result.stdout
+    assert "WhatsApp tidak dipakai" in lines[-1]
 
 
 async def test_cek_reports_each_failure_without_leaking_the_token(tmp_path: Path) -> None:

@@ -22,7 +22,9 @@ STALE_MENU = (
 STALE_TOAST = "Menu ini sudah tidak berlaku."
 STRANGER = (
     "Mohon maaf, Anda belum terdaftar di SiCapai. Mintalah kode undangan kepada admin "
-    "kantor Anda, lalu kirim <code>/start KODE</code>."
+    "kantor Anda, lalu kirim <code>DAFTAR KODE</code> (atau <code>/start KODE</code>).\n\n"
+    "Sudah terdaftar lewat aplikasi lain (Telegram atau WhatsApp)? Kirim "
+    "<code>HUBUNGKAN</code> di sana untuk mendapatkan kode penghubung chat ini."
 )
 INACTIVE = (
     "Mohon maaf, akun Anda sudah tidak aktif di SiCapai. Bila ini keliru, silakan hubungi "

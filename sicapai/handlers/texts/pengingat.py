@@ -17,6 +17,14 @@ USE_BUTTONS = "Silakan pilih tombol di atas, atau ketik /pengingat untuk melihat
 CANNOT_SNOOZE = "Pengingat itu sudah terkirim atau sudah ditunda sebelumnya."
 
 
+def gist(planned: Planned, name: str) -> tuple[str, ...]:
+    """The reminder template's fields: name, period, deadline, how many are pending."""
+    local = planned.deadline
+    when = f"{long_date(local.date())} pukul {local:%H.%M} {zone_label(str(local.tzinfo))}"
+    count = sum(1 for line in planned.items if not isinstance(line, UnitProgress))
+    return (name, f"{quarter_name(planned.quarter)} {planned.year}", when, str(count or 1))
+
+
 def deadline_words(planned: Planned) -> str:
     """ "3 hari lagi, Jumat 10 Oktober 2025 pukul 23.59 WITA" and its after-deadline forms."""
     local = planned.deadline

@@ -21,8 +21,8 @@ TOO_MANY_ATTEMPTS = (
     "satu jam, atau hubungi admin."
 )
 NEED_CODE = (
-    "Selamat datang di SiCapai. Untuk mendaftar, kirim <code>/start KODE</code> dengan kode "
-    "undangan dari admin kantor Anda."
+    "Selamat datang di SiCapai. Untuk mendaftar, kirim <code>DAFTAR KODE</code> (atau "
+    "<code>/start KODE</code>) dengan kode undangan dari admin kantor Anda."
 )
 
 
