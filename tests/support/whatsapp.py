@@ -121,9 +121,13 @@ class Phone:
         return await self.expect(expect, since, 15)
 
     async def expect(self, expect: str, since: int, wait: float = 15) -> SentMessage:
-        return await self.api.wait_for(
-            lambda m: m.to == self.wa_id and expect in m.text, wait, since=since
-        )
+        def wanted(message: SentMessage) -> bool:
+            titles = (title for _, title in message.buttons)
+            return message.to == self.wa_id and (
+                expect in message.text or any(expect in t for t in titles)
+            )
+
+        return await self.api.wait_for(wanted, wait, since=since)
 
     def received(self) -> list[SentMessage]:
         return self.api.messages_to(self.wa_id)

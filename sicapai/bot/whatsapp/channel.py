@@ -205,7 +205,7 @@ class WhatsAppChannel:
             .where(
                 col(ChatIdentity.channel) == CHANNEL,
                 col(ChatIdentity.external_id) == item.wa_id,
-                last.is_(None) | (last < wrote),  # never back: an older message came late
+                last.is_(None) | (last <= wrote),  # never back: an older message came late
             )
             .values(**values)
             .execution_options(synchronize_session=False)

@@ -48,3 +48,67 @@ async def test_a_kasi_reports_a_count_over_whatsapp(
     assert not wa.refused, wa.refused
     for message in budi.received():
         assert "<b>" not in message.text and "</" not in message.text
+
+
+async def test_a_ratio_with_a_slip_then_a_correction_keeps_both_revisions(
+    app: Conversations, wa: CloudApiStandIn, wabot: WhatsAppBot
+) -> None:
+    budi = Phone(wa)
+    await budi.register(app, KASI)
+    await budi.say("lapor", "Laporan kinerja TW IV 2025")
+    await budi.tap("IK.18", "s.d. TW IV?")
+    await budi.say("seratus", "bukan angka")  # a slip: words, not a number
+    await budi.say("100", "Total Pelayanan Antar Kerja")
+    await budi.say("100", "faktor pendorong")
+    await budi.tap("Lewati", "bukti dukung")
+    preview = await budi.tap("Lewati", "Pratinjau")
+    assert "Capaian: *100%*" in preview.text
+    await budi.tap("Simpan", "Laporan tersimpan")
+
+    await budi.say("lapor", "Laporan kinerja TW IV 2025")
+    await budi.tap("IK.18", "Ubah angka")
+    await budi.tap("Ubah angka", "s.d. TW IV?")
+    await budi.say("90", "Total Pelayanan Antar Kerja")
+    await budi.say("100", "kendala")
+    await budi.say("Dua berkas tertinggal", "upaya perbaikan")
+    await budi.say("Melengkapi berkas", "faktor pendorong")
+    await budi.tap("Lewati", "bukti dukung")
+    await budi.tap("Lewati", "alasan perubahan")
+    await budi.say("Salah hitung jumlah pelayanan", "Pratinjau")
+    await budi.tap("Simpan", "Laporan tersimpan")
+    first, second = sorted(revisions(app, "IK.18"), key=lambda r: r.number)
+    assert (first.numerator, second.numerator) == (D(100), D(90))
+    assert second.realisation == D(90) and second.denominator == D(100)
+    assert second.reason == "Salah hitung jumlah pelayanan"
+    assert not wa.refused, wa.refused
+
+
+async def finish(phone: Phone) -> None:
+    """Answer whatever the report asks after the figures, then save."""
+    for _ in range(10):
+        last = phone.received()[-1]
+        titles = [title for _, title in last.buttons]
+        if "tersimpan" in last.text:
+            return
+        if any("Simpan" in t for t in titles):
+            await phone.tap("Simpan", "tersimpan")
+        elif any("Lewati" in t for t in titles):
+            await phone.tap("Lewati", "")
+        else:
+            await phone.say("Catatan singkat", "")
+    raise AssertionError([m.text[:80] for m in phone.received()[-3:]])
+
+
+async def test_a_yearly_indicator_is_reported_in_tw_iv_over_whatsapp(
+    app: Conversations, wa: CloudApiStandIn, wabot: WhatsAppBot
+) -> None:
+    kadis = Phone(wa, "6281200000505", "Kepala")
+    await kadis.register(app, "Kepala Dinas")
+    listing = await kadis.say("lapor", "Laporan kinerja TW IV 2025")
+    assert listing.kind == "list" and len(listing.rows) <= 10
+    await kadis.tap("IK.03", "IK.03")
+    await kadis.say("65,21", "capaian")
+    await finish(kadis)
+    (revision,) = revisions(app, "IK.03")
+    assert revision.value == D("65.21")
+    assert not wa.refused, wa.refused
