@@ -184,6 +184,7 @@ def whatsapp_config(settings: Settings) -> WhatsAppConfig | None:
         reminder_template=settings.whatsapp_reminder_template or None,
         notice_template=settings.whatsapp_notice_template or None,
         template_language=settings.whatsapp_template_language,
+        messaging_limit=settings.whatsapp_messaging_limit,
     )
 
 

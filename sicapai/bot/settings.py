@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     whatsapp_reminder_template: str = ""
     whatsapp_notice_template: str = ""
     whatsapp_template_language: str = "id"
+    # Meta's messaging tier: people outside their 24 hours reached a day (0: not kept)
+    whatsapp_messaging_limit: int = Field(default=250, ge=0)
     # SiCapai's own web server: the WhatsApp webhook and /healthz
     sicapai_http_host: str = "127.0.0.1"
     sicapai_http_port: int = Field(default=8080, ge=0, le=65535)

@@ -51,6 +51,7 @@ from sicapai.models.db import transaction
 from sicapai.models.organisation import ChatIdentity, Person
 from sicapai.models.queries import organisations
 from sicapai.models.review import admins
+from sicapai.models.sent_messages import SentMessage
 from sicapai.runtime.conversations import Conversations
 from sicapai.runtime.delivery import Delivery, Sender
 from sicapai.runtime.outbox import OutboxSender, tell_admins_unreachable
@@ -66,6 +67,7 @@ RETRY_PAUSES = (1.0, 2.0, 4.0)  # temporary trouble: three more tries
 NUMBER_PAUSES = (1.0, 2.0, 4.0, 8.0)  # the number's throughput was reached
 RECOVER_SINCE = timedelta(days=1)
 SENT_BATCH_SECONDS = 0.5
+TIER_RECOUNT = timedelta(minutes=10)  # the tier's count is read again from the database
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,9 @@ class WhatsAppConfig:
     pair_burst: int = 3
     pair_interval: float = PAIR_INTERVAL
     pair_pause: float = PAIR_INTERVAL  # after a 131056, this recipient waits at least this long
+    # Meta's messaging tier: how many people outside their window the business may reach in a
+    # rolling 24 hours (250 until the business is verified); 0: no limit kept here
+    messaging_limit: int = 250
 
 
 class _WindowClosed(Exception):
@@ -118,6 +123,8 @@ class WhatsAppChannel:
         self._held: set[str] = set()  # contacts something waits for until they write
         self._sent: list[tuple[str, str, str | None, datetime]] = []  # wamid, to, template
         self._sent_kinds: dict[str, str] = {}
+        self._reached: dict[str, datetime] = {}  # contacts sent a template, and when
+        self._reached_at: datetime | None = None
         self._sent_flush: asyncio.Task[None] | None = None
 
     @property
@@ -502,6 +509,8 @@ class WhatsAppChannel:
         if not name:
             log.warning("a reminder outside the 24-hour window needs WHATSAPP_REMINDER_TEMPLATE")
             return Delivery(ok=False, temporary=True, try_next=True, error=texts.NO_TEMPLATE)
+        if not await self._within_tier(to):
+            return Delivery(ok=False, temporary=True, try_next=True, error=texts.TIER_REACHED)
         opens = reply.buttons[0][0].data if reply.buttons and reply.buttons[0] else None
         body = template(name, self.config.template_language, reply.gist.params, quick_reply=opens)
         try:
@@ -521,6 +530,8 @@ class WhatsAppChannel:
         template_name = self.config.notice_template
         if not template_name:
             return Delivery(ok=False, temporary=True, try_next=True, error=texts.NO_TEMPLATE)
+        if not await self._within_tier(identity.chat_id):
+            return Delivery(ok=False, temporary=True, try_next=True, error=texts.TIER_REACHED)
         first = await asyncio.to_thread(self._mark_told, identity.chat_id)
         if first:
             body = template(template_name, self.config.template_language, (name or "Bapak/Ibu",))
@@ -539,6 +550,59 @@ class WhatsAppChannel:
                 return result
         self._held.add(identity.external_id)
         return Delivery(ok=False, held=True)
+
+    async def _within_tier(self, to: str) -> bool:
+        """Whether a template to `to` stays within the messaging tier: people reached by a
+        template in the last 24 hours, counted from what was sent (and this process's sends
+        not yet recorded). Beyond it the message is left to the person's other channel, or to
+        the next reminder day, and the admins are told once a day."""
+        limit = self.config.messaging_limit
+        if limit <= 0:
+            return True
+        now = self.clock()
+        if self._reached_at is None or now - self._reached_at > TIER_RECOUNT:
+            self._reached = await asyncio.to_thread(self._reached_recently, now)
+            self._reached_at = now
+        recent = {k for k, at in self._reached.items() if now - at < WINDOW}
+        if to in recent or len(recent) < limit:
+            self._reached[to] = now
+            return True
+        ids = await asyncio.to_thread(self._tier_alert, limit)
+        if ids and self.outbox is not None:
+            self._spawn(self._drain(ids))
+        return False
+
+    def _reached_recently(self, now: datetime) -> dict[str, datetime]:
+        with Session(self.engine) as session:
+            rows = session.exec(
+                select(SentMessage.chat_id, SentMessage.created_at).where(
+                    SentMessage.channel == CHANNEL,
+                    SentMessage.account == self.account,
+                    col(SentMessage.template).is_not(None),
+                    col(SentMessage.created_at) >= now - WINDOW,
+                )
+            ).all()
+        reached: dict[str, datetime] = {}
+        for chat_id, at in rows:
+            reached[chat_id] = max(at, reached.get(chat_id, at))
+        for chat_id, at in self._reached.items():  # sends not recorded yet
+            reached[chat_id] = max(at, reached.get(chat_id, at))
+        return reached
+
+    def _tier_alert(self, limit: int) -> list[int]:
+        now = self.clock()
+        with transaction(self.engine) as session:
+            if not chat_marks.mark_once(
+                session=session,
+                channel=CHANNEL,
+                chat_id=self.account or "-",
+                kind="wa_tier",
+                now=now,
+                lasts=WINDOW,
+            ):
+                return []
+            log.warning("WhatsApp messaging tier of %s people a day reached", limit)
+            return _to_admins(session, texts.TIER_ALERT.format(limit=limit), now)
 
     def _contact(self, wa_id: str) -> tuple[str, datetime | None] | None:
         with Session(self.engine) as session:

@@ -36,3 +36,12 @@ SEND_ALERT = (
     "WhatsApp (token, templat) dengan <code>sicapai cek</code>."
 )
 NO_TEMPLATE = "templat untuk pesan di luar 24 jam belum diatur"
+TIER_REACHED = "batas harian WhatsApp untuk orang di luar 24 jam tercapai"
+TIER_ALERT = (
+    "⚠️ <b>Batas harian WhatsApp tercapai</b>\n"
+    "Hari ini SiCapai sudah mengirim templat ke {limit} orang yang lebih dari 24 jam tidak "
+    "menulis, batas yang diberikan Meta untuk akun bisnis ini. Pengingat selebihnya dikirim "
+    "lewat saluran lain penerimanya bila ada, atau dicoba lagi pada jadwal pengingat "
+    "berikutnya; siapa yang belum menerima terlihat di <code>sicapai pengingat</code>. "
+    "Verifikasi bisnis di Meta menaikkan batas ini (2.000, lalu 10.000 orang sehari)."
+)

@@ -13,8 +13,14 @@ from sicapai.models import outbox
 from sicapai.models.db import transaction
 from sicapai.models.organisation import ChatIdentity
 from sicapai.runtime.conversations import Conversations
-from tests.support.chat import Clock
-from tests.support.whatsapp import NOTICE_TEMPLATE, REMINDER_TEMPLATE, Phone, WhatsAppBot
+from tests.support.chat import Chat, Clock, invite
+from tests.support.whatsapp import (
+    NOTICE_TEMPLATE,
+    REMINDER_TEMPLATE,
+    Phone,
+    WhatsAppBot,
+    running,
+)
 from tests.waapi import CloudApiStandIn
 
 WITA = ZoneInfo("Asia/Makassar")
@@ -112,3 +118,32 @@ async def test_a_notice_outside_the_window_waits_for_the_next_message(
     with transaction(app.engine) as session:
         assert session.get(outbox.OutboxMessage, notice).status == outbox.SENT  # type: ignore[union-attr]
     assert sum("dikembalikan" in m.text for m in sari.received()) == 1
+
+
+async def test_the_messaging_tier_is_kept_and_the_admin_told_once(
+    app: Conversations, wa: CloudApiStandIn, clock: Clock
+) -> None:
+    admin = Chat(app, 501, "Admin")
+    await admin.send(f"/start {invite(app, None, admin=True)}")
+    wa.messaging_limit = 2  # Meta's tier, which SiCapai keeps below
+    async with running(app, wa, messaging_limit=2) as bot:
+        people = [
+            Phone(wa, "6281200000012", "Sari"),
+            Phone(wa, "6281200000011", "Budi"),
+            Phone(wa, "6281200000013", "Rahmat"),
+        ]
+        positions = ["Kasi Transmigrasi", "Kasi Penempatan Tenaga Kerja", "Kabid Tenaga Kerja"]
+        for phone, position in zip(people, positions, strict=True):
+            await phone.register(app, position)
+        clock.now = wita(2025, 10, 3, 8, 5)  # two days of silence: templates only
+        since = len(wa.sent)
+        report = await reminders(app, bot).tick()
+        templates = [m for m in wa.sent[since:] if m.kind == "template"]
+        assert len(templates) == 2 and report.failed >= 1, report
+        assert wa.count(wa.MESSAGING_LIMIT_CODE) == 0
+        await bot.channel.idle()
+    with transaction(app.engine) as session:
+        alerts = [
+            m for m in session.exec(select(outbox.OutboxMessage)).all() if "Batas harian" in m.text
+        ]
+    assert len(alerts) == 1
