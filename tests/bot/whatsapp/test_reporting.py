@@ -112,3 +112,24 @@ async def test_a_yearly_indicator_is_reported_in_tw_iv_over_whatsapp(
     (revision,) = revisions(app, "IK.03")
     assert revision.value == D("65.21")
     assert not wa.refused, wa.refused
+
+
+async def test_capaian_and_the_command_menu_on_whatsapp(
+    app: Conversations, wa: CloudApiStandIn, wabot: WhatsAppBot
+) -> None:
+    budi = Phone(wa)
+    await budi.register(app, KASI)
+    menu = await budi.say("menu", "")
+    assert menu.kind in ("list", "button") and len(menu.buttons) <= 10
+    titles = " ".join(title for _, title in menu.buttons)
+    assert "lapor" in titles.lower() or "Lapor" in titles
+    await budi.say("capaian", "Belum ada data capaian untuk TW IV 2025")
+    await budi.say("lapor", "Laporan kinerja TW IV 2025")
+    await budi.tap("IK.19", "s.d. TW IV")
+    await budi.say("1.000", "faktor pendorong")
+    await budi.tap("Lewati", "bukti dukung")
+    await budi.tap("Lewati", "Pratinjau")
+    await budi.tap("Simpan", "Laporan tersimpan")
+    summary = await budi.say("/capaian", "IK.19")
+    assert "<" not in summary.text and len(summary.text) <= 4096
+    assert not wa.refused, wa.refused
