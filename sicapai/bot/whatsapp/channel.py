@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
@@ -88,6 +89,7 @@ class WhatsAppConfig:
     # Meta's messaging tier: how many people outside their window the business may reach in a
     # rolling 24 hours (250 until the business is verified); 0: no limit kept here
     messaging_limit: int = 250
+    send_timeout: float = 20.0  # seconds for Meta's answer to a send (then: never resent)
 
 
 class _WindowClosed(Exception):
@@ -113,6 +115,7 @@ class WhatsAppChannel:
             token=config.token,
             phone_number_id=config.phone_number_id,
             business_account_id=config.business_account_id,
+            timeout=httpx.Timeout(config.send_timeout, connect=5.0),
         )
         self.budget = budget or SendBudget(
             config.rate, pair_burst=config.pair_burst, pair_interval=config.pair_interval

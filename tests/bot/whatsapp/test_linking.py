@@ -6,10 +6,13 @@ import re
 
 from sqlmodel import select
 
+from sicapai.handlers.port import Identity, Reply
+from sicapai.models import outbox
 from sicapai.models.db import transaction
 from sicapai.models.organisation import ChatIdentity
 from sicapai.models.outbox import OutboxMessage
 from sicapai.runtime.conversations import Conversations
+from sicapai.runtime.delivery import Delivery
 from tests.bot.whatsapp.test_reporting import KASI
 from tests.support.chat import Chat, invite
 from tests.support.whatsapp import Phone, WhatsAppBot, chat_of
@@ -84,3 +87,32 @@ async def test_a_photo_as_evidence_from_whatsapp(
     jpeg = b"\xff\xd8\xff\xe0" + b"\x00" * 64 + b"\xff\xd9"
     await wa.user_sends_image(budi.wa_id, jpeg)
     await budi.expect("diterima (1 berkas)", since)
+
+
+async def test_with_the_whatsapp_token_refused_a_notice_goes_to_the_persons_telegram(
+    app: Conversations, wa: CloudApiStandIn, wabot: WhatsAppBot
+) -> None:
+    on_telegram = Chat(app, 31, "Budi")
+    await on_telegram.register(KASI)
+    await on_telegram.send("/hubungkan")
+    code = re.search(r"HUBUNGKAN ([A-Z0-9]{6})", on_telegram.text)
+    assert code is not None
+    phone = Phone(wa, "6281200000031", "Budi WA")
+    await phone.say(f"HUBUNGKAN {code.group(1)}", "terhubung")
+    await phone.say("/bantuan", "/lapor")  # WhatsApp is now the channel last used
+    carried: list[tuple[Identity, Reply]] = []
+
+    async def telegram(identity: Identity, reply: Reply) -> Delivery:
+        carried.append((identity, reply))
+        return Delivery(ok=True)
+
+    wabot.outbox.register("telegram", telegram)
+    with transaction(app.engine) as session:
+        person = chat_of(session, phone.wa_id).person_id
+        row = outbox.enqueue(session=session, person_id=person, text="Ada kabar.", now=app.clock())
+        session.flush()
+        notice = row.id
+    wa.revoke_token()
+    await wabot.outbox.drain([notice or 0])
+    assert [(i.channel, r.text) for i, r in carried] == [("telegram", "Ada kabar.")]
+    assert wa.count(190) >= 1

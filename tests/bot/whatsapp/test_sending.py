@@ -148,3 +148,18 @@ async def test_an_expired_token_alerts_the_admin_and_the_notice_waits(
     assert len(alerts) == 1  # to the admin, once, however many sends fail
     wa.restore_token()
     await wabot.outbox.drain([notice or 0])
+
+
+async def test_a_send_that_timed_out_is_not_sent_again(
+    app: Conversations, wa: CloudApiStandIn
+) -> None:
+    budi = Phone(wa)
+    async with running(app, wa, send_timeout=0.5) as bot:
+        await budi.register(app, KASI)
+        since = len(wa.sent)
+        wa.delay_next(1.5)  # Meta takes the message but answers too late
+        await wa.user_sends_text(budi.wa_id, "/bantuan")
+        await bot.channel.idle()
+        await wa.settle()
+    helps = [m for m in wa.sent[since:] if "/lapor" in m.text]
+    assert len(helps) == 1  # carried once, never repeated
