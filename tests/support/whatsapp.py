@@ -42,7 +42,7 @@ def add_templates(api: CloudApiStandIn) -> None:
     """The two templates an office submits (docs/operations.md), approved."""
     from sicapai.handlers.texts import whatsapp as texts
 
-    api.add_template(REMINDER_TEMPLATE, texts.REMINDER_TEMPLATE, quick_replies=("Lapor",))
+    api.add_template(REMINDER_TEMPLATE, texts.REMINDER_TEMPLATE, quick_replies=(texts.REMINDER_BUTTON,))
     api.add_template(NOTICE_TEMPLATE, texts.NOTICE_TEMPLATE)
 
 

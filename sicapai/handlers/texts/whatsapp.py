@@ -18,7 +18,6 @@ REMINDER_BUTTON = "Lapor sekarang"
 NOTICE_TEMPLATE = (
     "Yth. {{1}}, ada pemberitahuan baru untuk Anda di SiCapai. Balas pesan ini untuk melihatnya."
 )
-NOTICE_BUTTON = "Lihat pemberitahuan"
 
 # --- what the office's admins are told -------------------------------------------------------
 TEMPLATE_CHANGED = (
