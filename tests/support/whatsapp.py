@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from sicapai.bot.whatsapp.channel import WhatsAppChannel, WhatsAppConfig
 from sicapai.bot.whatsapp.webhook import PATH, WebhookConfig, WebServer
+from sicapai.handlers.texts import whatsapp as texts
 from sicapai.models.organisation import ChatIdentity
 from sicapai.runtime.conversations import Conversations
 from sicapai.runtime.outbox import OutboxSender
@@ -40,9 +41,10 @@ def config(api: CloudApiStandIn, **changes: Any) -> WhatsAppConfig:
 
 def add_templates(api: CloudApiStandIn) -> None:
     """The two templates an office submits (docs/operations.md), approved."""
-    from sicapai.handlers.texts import whatsapp as texts
 
-    api.add_template(REMINDER_TEMPLATE, texts.REMINDER_TEMPLATE, quick_replies=(texts.REMINDER_BUTTON,))
+    api.add_template(
+        REMINDER_TEMPLATE, texts.REMINDER_TEMPLATE, quick_replies=(texts.REMINDER_BUTTON,)
+    )
     api.add_template(NOTICE_TEMPLATE, texts.NOTICE_TEMPLATE)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import AsyncIterator
 
 import pytest
@@ -71,3 +72,36 @@ async def test_a_whatsapp_kasi_and_a_telegram_kabid_review_one_report(
     assert "dikembalikan" in back.text and "<" not in back.text
     await kasi.say("lapor", "dikembalikan")
     assert not wa.refused, wa.refused
+
+
+async def test_telegram_unreachable_is_one_line_while_whatsapp_serves(
+    app: Conversations, wa: CloudApiStandIn, caplog: pytest.LogCaptureFixture
+) -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    both = ChannelsRunner(
+        app,
+        whatsapp=config(wa),
+        telegram_token=TOKEN,
+        telegram_base_url=f"http://127.0.0.1:{closed}/bot",
+        http_port=0,
+        reminders=False,
+    )
+    task = asyncio.create_task(both.run())
+    try:
+        for _ in range(200):
+            if both.web is not None and both.web.ready:
+                break
+            await asyncio.sleep(0.05)
+        assert both.web is not None
+        assert await wa.subscribe(f"http://127.0.0.1:{both.web.port}/webhook/whatsapp")
+        await Phone(wa, "6281200000041").say("/bantuan", "belum terdaftar")
+    finally:
+        both.stop()
+        await asyncio.wait_for(task, 30)
+    said = [r.getMessage() for r in caplog.records]
+    lines = [line for line in said if "Telegram belum dapat dimulai" in line]
+    assert lines and "Bot API tidak dapat dihubungi" in lines[0] and "dicoba lagi" in lines[0]
+    assert TOKEN not in caplog.text
+    assert all(r.exc_info is None for r in caplog.records if "Telegram" in r.getMessage())
