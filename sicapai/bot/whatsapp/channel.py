@@ -533,6 +533,14 @@ class WhatsAppChannel:
         template_name = self.config.notice_template
         if not template_name:
             return Delivery(ok=False, temporary=True, try_next=True, error=texts.NO_TEMPLATE)
+        live = set(self.outbox.senders) - {CHANNEL} if self.outbox is not None else set()
+        elsewhere = False
+        if live:
+            elsewhere = await asyncio.to_thread(
+                self._reachable_elsewhere, identity.external_id, live
+            )
+        if elsewhere:  # another app of the person takes it now: better there than waiting
+            return Delivery(ok=False, temporary=True, try_next=True, error=texts.WINDOW_CLOSED)
         if not await self._within_tier(identity.chat_id):
             return Delivery(ok=False, temporary=True, try_next=True, error=texts.TIER_REACHED)
         first = await asyncio.to_thread(self._mark_told, identity.chat_id)
@@ -606,6 +614,20 @@ class WhatsAppChannel:
                 return []
             log.warning("WhatsApp messaging tier of %s people a day reached", limit)
             return _to_admins(session, texts.TIER_ALERT.format(limit=limit), now)
+
+    def _reachable_elsewhere(self, wa_id: str, channels: set[str]) -> bool:
+        with Session(self.engine) as session:
+            chat = _chat(session, wa_id)
+            if chat is None:
+                return False
+            other = session.exec(
+                select(ChatIdentity.id).where(
+                    ChatIdentity.person_id == chat.person_id,
+                    col(ChatIdentity.channel).in_(sorted(channels)),
+                    col(ChatIdentity.unreachable_at).is_(None),
+                )
+            ).first()
+            return other is not None
 
     def _contact(self, wa_id: str) -> tuple[str, datetime | None] | None:
         with Session(self.engine) as session:

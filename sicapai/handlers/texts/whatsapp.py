@@ -35,6 +35,7 @@ SEND_ALERT = (
     "WhatsApp (token, templat) dengan <code>sicapai cek</code>."
 )
 NO_TEMPLATE = "templat untuk pesan di luar 24 jam belum diatur"
+WINDOW_CLOSED = "lebih dari 24 jam sejak penerima terakhir menulis di WhatsApp"
 TIER_REACHED = "batas harian WhatsApp untuk orang di luar 24 jam tercapai"
 TIER_ALERT = (
     "⚠️ <b>Batas harian WhatsApp tercapai</b>\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from sqlmodel import select
 
@@ -14,7 +15,7 @@ from sicapai.models.outbox import OutboxMessage
 from sicapai.runtime.conversations import Conversations
 from sicapai.runtime.delivery import Delivery
 from tests.bot.whatsapp.test_reporting import KASI
-from tests.support.chat import Chat, invite
+from tests.support.chat import Chat, Clock, invite
 from tests.support.whatsapp import Phone, WhatsAppBot, chat_of
 from tests.waapi import CloudApiStandIn
 
@@ -116,3 +117,32 @@ async def test_with_the_whatsapp_token_refused_a_notice_goes_to_the_persons_tele
     await wabot.outbox.drain([notice or 0])
     assert [(i.channel, r.text) for i, r in carried] == [("telegram", "Ada kabar.")]
     assert wa.count(190) >= 1
+
+
+async def test_outside_the_window_a_notice_goes_to_the_persons_telegram_instead_of_waiting(
+    app: Conversations, wa: CloudApiStandIn, wabot: WhatsAppBot, clock: Clock
+) -> None:
+    on_telegram = Chat(app, 31, "Budi")
+    await on_telegram.register(KASI)
+    await on_telegram.send("/hubungkan")
+    code = re.search(r"HUBUNGKAN ([A-Z0-9]{6})", on_telegram.text)
+    assert code is not None
+    phone = Phone(wa, "6281200000031", "Budi WA")
+    await phone.say(f"HUBUNGKAN {code.group(1)}", "terhubung")  # WhatsApp: the last used
+    carried: list[str] = []
+
+    async def telegram(identity: Identity, reply: Reply) -> Delivery:
+        carried.append(reply.text)
+        return Delivery(ok=True)
+
+    wabot.outbox.register("telegram", telegram)
+    clock.now += timedelta(hours=30)
+    with transaction(app.engine) as session:
+        person = chat_of(session, phone.wa_id).person_id
+        row = outbox.enqueue(session=session, person_id=person, text="Ada kabar.", now=clock.now)
+        session.flush()
+        notice = row.id
+    since = len(wa.sent)
+    await wabot.outbox.drain([notice or 0])
+    assert carried == ["Ada kabar."]
+    assert wa.sent[since:] == []  # no template: nothing waits on WhatsApp
