@@ -555,7 +555,7 @@ def answer_reason(turn: Turn, text: str) -> None:
 
 def ask_evidence(turn: Turn) -> None:
     turn.set_step(S.BUKTI, files=turn.data.get("files") or [])
-    turn.say(t.ASK_EVIDENCE, [[(t.BTN_SKIP, A.SKIP)]])
+    turn.say(t.ASK_EVIDENCE.format(mb=turn.evidence_mb()), [[(t.BTN_SKIP, A.SKIP)]])
 
 
 def take_evidence(turn: Turn, stored: StoredFile | None) -> None:

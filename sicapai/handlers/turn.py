@@ -46,6 +46,9 @@ class TurnSettings(Protocol):
     @property
     def year(self) -> int | None: ...
 
+    @property
+    def evidence_bytes(self) -> int: ...
+
 
 @dataclass
 class Notice:
@@ -209,6 +212,11 @@ class Turn:
         if getattr(result, "rowcount", 0) != 1:
             raise StaleState(f"dialog state of person {seen.person_id} moved")
         return seen.version + 1
+
+    def evidence_mb(self) -> int:
+        """The largest evidence file this person may send here, in whole MB: the product's
+        setting, within what the channel's platform lets a bot fetch."""
+        return max(1, min(self.app.evidence_bytes, self.caps.file_bytes) // (1024 * 1024))
 
     def list_size(self, wanted: int, reserved: int = 3) -> int:
         """Items on one page of a button list on this channel: `wanted`, or fewer where a

@@ -71,7 +71,11 @@ class Conversations:
         self._started = False
         self._in_gate = 0  # updates in or waiting at the gate: a known chat then queues too
         self.processor = TurnProcessor(
-            engine, default_timezone=default_timezone, bot_username=bot_username, year=year
+            engine,
+            default_timezone=default_timezone,
+            bot_username=bot_username,
+            year=year,
+            evidence_bytes=evidence_bytes,
         )
         # Turns get a small pool of their own: a turn is mostly CPU under one GIL, so more
         # threads would not make them faster, and reminder planning in the default executor

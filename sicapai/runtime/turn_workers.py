@@ -56,6 +56,7 @@ class WorkerConfig:
     default_timezone: str
     bot_username: str | None
     year: int | None
+    evidence_bytes: int
     log_level: int
     parent_pid: int
 
@@ -81,6 +82,7 @@ def _start_worker(config: WorkerConfig) -> None:
         default_timezone=config.default_timezone,
         bot_username=config.bot_username,
         year=config.year,
+        evidence_bytes=config.evidence_bytes,
     )
     exit_with_parent(config.parent_pid)
 
@@ -115,6 +117,7 @@ class TurnWorkers:
             default_timezone=processor.default_timezone,
             bot_username=processor.bot_username,
             year=processor.year,
+            evidence_bytes=processor.evidence_bytes,
             log_level=logging.getLogger().getEffectiveLevel(),
             parent_pid=os.getpid(),
         )

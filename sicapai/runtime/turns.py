@@ -37,6 +37,7 @@ from sicapai.models.organisation import ChatIdentity, Person
 from sicapai.models.people import identity_of
 from sicapai.models.reachability import note_channel
 from sicapai.reports.chart_specs import chart_from_plain, chart_to_plain
+from sicapai.runtime.downloads import EVIDENCE_BYTES
 
 log = logging.getLogger(__name__)
 
@@ -63,11 +64,13 @@ class TurnProcessor:
         default_timezone: str = "Asia/Makassar",
         bot_username: str | None = None,
         year: int | None = None,
+        evidence_bytes: int = EVIDENCE_BYTES,
     ) -> None:
         self.engine = engine
         self.default_timezone = default_timezone
         self.bot_username = bot_username
         self.year = year
+        self.evidence_bytes = evidence_bytes  # the product's limit, SICAPAI_EVIDENCE_MB
 
     def person_of(self, identity: Identity) -> int | None:
         """Who writes from this chat, if anyone registered it (to order their turns)."""

@@ -12,7 +12,8 @@ from sicapai.handlers.port import Identity
 from sicapai.models.db import transaction
 from sicapai.models.performance import Evidence
 from sicapai.runtime.conversations import Conversations
-from tests.support.chat import Chat, report_ik18
+from tests.support.chat import Chat, Clock, report_ik18
+from tests.support.database import Database
 
 
 @pytest.fixture
@@ -92,3 +93,19 @@ async def test_a_path_in_a_file_name_is_reduced_to_its_base_name(
     await kasi.press("Simpan")
     assert [e.filename for e in evidence(app)] == ["passwd.pdf", "system.pdf"]
     assert all(Path(e.path).parent == app.files_dir for e in evidence(app))
+
+
+async def test_the_evidence_prompt_names_the_limit_in_force(
+    office: Database, clock: Clock, tmp_path: Path
+) -> None:
+    strict = Conversations(
+        office.engine, files_dir=tmp_path, clock=clock, evidence_bytes=5 * 1024 * 1024
+    )
+    try:
+        chat = Chat(strict, 1002, "Sari")
+        await chat.register("Kasi Penempatan Tenaga Kerja")
+        await report_ik18(chat, "100", "100")
+        await chat.press("Lewati")
+        assert "maksimal 5 MB" in chat.text
+    finally:
+        await strict.close()

@@ -196,7 +196,9 @@ def very_high(achievement: str) -> str:
 ASK_KENDALA = "Capaian masih di bawah target. Apa <b>kendala</b> (faktor penghambat) yang dihadapi?"
 ASK_UPAYA = "Apa <b>upaya perbaikan</b> (tindak lanjut) yang akan dilakukan?"
 ASK_PENDORONG = "Apa <b>faktor pendorong</b> capaian ini? (boleh dilewati)"
-ASK_EVIDENCE = "Kirim <b>bukti dukung</b> berupa foto atau PDF (maksimal 20 MB), atau tekan Lewati."
+ASK_EVIDENCE = (
+    "Kirim <b>bukti dukung</b> berupa foto atau PDF (maksimal {mb} MB), atau tekan Lewati."
+)
 ASK_REASON = "Tuliskan <b>alasan perubahan</b> angka ini (wajib untuk setiap revisi):"
 
 
