@@ -3,7 +3,8 @@
 One periodic tick asks the planner (the same one `sicapai pengingat` prints) what is due
 today up to now, and for each message: skips people in the middle of a flow (for up to 15
 minutes), records the reminder under its unique key *before* delivery (so a restart, a
-second tick or a second process cannot send it again), then delivers it through the pacer.
+second tick or a second process cannot send it again), then delivers it through the pacer,
+a few at a time.
 
 Delivery uses the same registry of senders as the outbox (channel → sender) and the same
 order of the person's chats: the channel they chose with `/saluran`, else the one they last
@@ -49,6 +50,7 @@ log = logging.getLogger(__name__)
 
 DEFER = timedelta(minutes=15)
 MAX_ATTEMPTS = 3
+IN_FLIGHT = 8  # reminders delivered at once in a tick
 WAITING = "menunggu"  # handed to the outbox, waiting for the person on the terminal
 REMINDER = "pengingat"  # the outbox row's kind
 
@@ -117,6 +119,7 @@ class ReminderService:
         clock: Callable[[], datetime] = utcnow,
         pacer: Pacer | None = None,
         waiting: frozenset[str] = WAITING_CHANNELS,
+        concurrency: int = IN_FLIGHT,
     ) -> None:
         self.engine = engine
         self.senders: dict[str, Sender] = dict(senders or {})
@@ -126,6 +129,7 @@ class ReminderService:
         # unless it paces its sends itself (`pace(channel, None)`: WhatsApp's send budget)
         self.pacers: dict[str, Pacer | None] = {}
         self.waiting = waiting  # channels whose messages wait for the person to come back
+        self.concurrency = concurrency
 
     def register(self, channel: str, send: Sender) -> None:
         self.senders[channel] = send
@@ -139,8 +143,16 @@ class ReminderService:
         report = TickReport()
         due, deferred = await asyncio.to_thread(self._due, now)
         report.deferred = deferred
-        for item in due:
-            outcome = await self._deliver(item, now)
+        # a few reminders in flight at once: each waits on its two transactions and a round
+        # trip to the platform, and one at a time would leave a channel's pace unused
+        # (bench/whatsapp: 49 a second against Meta's 80); the pacers keep the rate
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def deliver(item: Due) -> str:
+            async with gate:
+                return await self._deliver(item, now)
+
+        for outcome in await asyncio.gather(*(deliver(item) for item in due)):
             if outcome == "sent":
                 report.sent += 1
             elif outcome == "skipped":

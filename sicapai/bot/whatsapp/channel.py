@@ -37,6 +37,7 @@ from sicapai.bot.whatsapp.client import CloudApi, SendTimedOut
 from sicapai.bot.whatsapp.errors import CloudApiError, Policy
 from sicapai.bot.whatsapp.inbound import (
     InboundMessage,
+    Item,
     StatusReport,
     TemplateStatus,
     event_for,
@@ -126,8 +127,12 @@ class WhatsAppChannel:
         self._held: set[str] = set()  # contacts something waits for until they write
         self._sent: list[tuple[str, str, str | None, datetime]] = []  # wamid, to, template
         self._sent_kinds: dict[str, str] = {}
+        # webhooks waiting for the next group commit, each with what its answer awaits
+        self._arrived: list[tuple[list[Item], asyncio.Future[None]]] = []
+        self._recorder: asyncio.Task[None] | None = None
         self._reached: dict[str, datetime] = {}  # contacts sent a template, and when
         self._reached_at: datetime | None = None
+        self._tier_lock = asyncio.Lock()
         self._sent_flush: asyncio.Task[None] | None = None
 
     @property
@@ -166,12 +171,35 @@ class WhatsAppChannel:
         items = [i for i in parse(payload) if not isinstance(i, InboundMessage) or self._ours(i)]
         if not items:
             return
-        fresh, notices = await asyncio.to_thread(self._record, items)
-        for message, known in fresh:
-            self.budget.note_inbound()
-            self._spawn(self._process(message, known=known))
-        if notices and self.outbox is not None:
-            self._spawn(self._drain(notices))
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._arrived.append((items, done))
+        if self._recorder is None or self._recorder.done():
+            self._recorder = asyncio.create_task(self._record_arrivals())
+        await done
+
+    async def _record_arrivals(self) -> None:
+        """Group commit: what arrives while a transaction is being written goes into the next
+        one, so a burst of webhooks (three status reports for every message sent) costs a few
+        transactions instead of one each, and a webhook is answered only once its contents
+        are stored."""
+        while self._arrived:
+            batch, self._arrived = self._arrived, []
+            items = [item for part, _ in batch for item in part]
+            try:
+                fresh, notices = await asyncio.to_thread(self._record, items)
+            except Exception as exc:
+                for _, done in batch:
+                    if not done.done():
+                        done.set_exception(exc)
+                continue
+            for message, known in fresh:
+                self.budget.note_inbound()
+                self._spawn(self._process(message, known=known))
+            if notices and self.outbox is not None:
+                self._spawn(self._drain(notices))
+            for _, done in batch:
+                if not done.done():
+                    done.set_result(None)
 
     def _ours(self, message: InboundMessage) -> bool:
         return message.account in ("", self.account)
@@ -570,14 +598,15 @@ class WhatsAppChannel:
         limit = self.config.messaging_limit
         if limit <= 0:
             return True
-        now = self.clock()
-        if self._reached_at is None or now - self._reached_at > TIER_RECOUNT:
-            self._reached = await asyncio.to_thread(self._reached_recently, now)
-            self._reached_at = now
-        recent = {k for k, at in self._reached.items() if now - at < WINDOW}
-        if to in recent or len(recent) < limit:
-            self._reached[to] = now
-            return True
+        async with self._tier_lock:  # reminders go out several at a time
+            now = self.clock()
+            if self._reached_at is None or now - self._reached_at > TIER_RECOUNT:
+                self._reached = await asyncio.to_thread(self._reached_recently, now)
+                self._reached_at = now
+            recent = {k for k, at in self._reached.items() if now - at < WINDOW}
+            if to in recent or len(recent) < limit:
+                self._reached[to] = now
+                return True
         ids = await asyncio.to_thread(self._tier_alert, limit)
         if ids and self.outbox is not None:
             self._spawn(self._drain(ids))

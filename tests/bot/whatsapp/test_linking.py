@@ -101,6 +101,7 @@ async def test_with_the_whatsapp_token_refused_a_notice_goes_to_the_persons_tele
     phone = Phone(wa, "6281200000031", "Budi WA")
     await phone.say(f"HUBUNGKAN {code.group(1)}", "terhubung")
     await phone.say("/bantuan", "/lapor")  # WhatsApp is now the channel last used
+    await wabot.channel.idle()
     carried: list[tuple[Identity, Reply]] = []
 
     async def telegram(identity: Identity, reply: Reply) -> Delivery:
@@ -129,6 +130,7 @@ async def test_outside_the_window_a_notice_goes_to_the_persons_telegram_instead_
     assert code is not None
     phone = Phone(wa, "6281200000031", "Budi WA")
     await phone.say(f"HUBUNGKAN {code.group(1)}", "terhubung")  # WhatsApp: the last used
+    await wabot.channel.idle()  # the "a chat was linked" notice has had its try
     carried: list[str] = []
 
     async def telegram(identity: Identity, reply: Reply) -> Delivery:
