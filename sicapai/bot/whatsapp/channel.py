@@ -68,7 +68,6 @@ ALERT_EVERY = timedelta(hours=1)
 RETRY_PAUSES = (1.0, 2.0, 4.0)  # temporary trouble: three more tries
 NUMBER_PAUSES = (1.0, 2.0, 4.0, 8.0)  # the number's throughput was reached
 RECOVER_SINCE = timedelta(days=1)
-SENT_BATCH_SECONDS = 0.5
 TIER_RECOUNT = timedelta(minutes=10)  # the tier's count is read again from the database
 
 
@@ -91,6 +90,17 @@ class WhatsAppConfig:
     # rolling 24 hours (250 until the business is verified); 0: no limit kept here
     messaging_limit: int = 250
     send_timeout: float = 20.0  # seconds for Meta's answer to a send (then: never resent)
+
+
+@dataclass(frozen=True)
+class _SentRecord:
+    """A message Meta accepted, to be recorded by the writer."""
+
+    wamid: str
+    to: str
+    kind: str
+    template: str | None
+    at: datetime
 
 
 class _WindowClosed(Exception):
@@ -125,15 +135,12 @@ class WhatsAppChannel:
         self.clock = clock or conversations.clock
         self._tasks: set[asyncio.Task[None]] = set()
         self._held: set[str] = set()  # contacts something waits for until they write
-        self._sent: list[tuple[str, str, str | None, datetime]] = []  # wamid, to, template
-        self._sent_kinds: dict[str, str] = {}
         # webhooks waiting for the next group commit, each with what its answer awaits
-        self._arrived: list[tuple[list[Item], asyncio.Future[None]]] = []
+        self._arrived: list[tuple[list[Item | _SentRecord], asyncio.Future[None] | None]] = []
         self._recorder: asyncio.Task[None] | None = None
         self._reached: dict[str, datetime] = {}  # contacts sent a template, and when
         self._reached_at: datetime | None = None
         self._tier_lock = asyncio.Lock()
-        self._sent_flush: asyncio.Task[None] | None = None
 
     @property
     def engine(self) -> Any:
@@ -151,7 +158,7 @@ class WhatsAppChannel:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        await self._flush_sent()
+        await self.flush_records()
         await self.client.close()
 
     async def idle(self) -> None:
@@ -168,7 +175,9 @@ class WhatsAppChannel:
     async def on_payload(self, payload: dict[str, Any]) -> None:
         """Record everything in a webhook (raises if the database cannot: Meta retries), then
         handle its messages in the background."""
-        items = [i for i in parse(payload) if not isinstance(i, InboundMessage) or self._ours(i)]
+        items: list[Item | _SentRecord] = [
+            i for i in parse(payload) if not isinstance(i, InboundMessage) or self._ours(i)
+        ]
         if not items:
             return
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -188,8 +197,12 @@ class WhatsAppChannel:
             try:
                 fresh, notices = await asyncio.to_thread(self._record, items)
             except Exception as exc:
+                # the SQL error would quote message bodies: its kind only
+                log.warning(
+                    "recording webhooks failed (%s); Meta delivers them again", type(exc).__name__
+                )
                 for _, done in batch:
-                    if not done.done():
+                    if done is not None and not done.done():
                         done.set_exception(exc)
                 continue
             for message, known in fresh:
@@ -198,14 +211,14 @@ class WhatsAppChannel:
             if notices and self.outbox is not None:
                 self._spawn(self._drain(notices))
             for _, done in batch:
-                if not done.done():
+                if done is not None and not done.done():
                     done.set_result(None)
 
     def _ours(self, message: InboundMessage) -> bool:
         return message.account in ("", self.account)
 
     def _record(
-        self, items: list[InboundMessage | StatusReport | TemplateStatus]
+        self, items: list[Item | _SentRecord]
     ) -> tuple[list[tuple[InboundMessage, bool]], list[int]]:
         now = self.clock()
         fresh: list[tuple[InboundMessage, bool]] = []
@@ -224,6 +237,17 @@ class WhatsAppChannel:
                     )
                     if row is not None:  # None: a redelivery, already recorded
                         fresh.append((item, self._opened(session, item, now)))
+                elif isinstance(item, _SentRecord):
+                    sent_messages.record_sent(
+                        session=session,
+                        channel=CHANNEL,
+                        account=self.account,
+                        message_id=item.wamid,
+                        chat_id=item.to,
+                        kind=item.kind,
+                        template=item.template,
+                        now=item.at,
+                    )
                 elif isinstance(item, StatusReport):
                     notices += self._status(session, item, now)
                 else:
@@ -472,41 +496,18 @@ class WhatsAppChannel:
             return _to_admins(session, texts.SEND_ALERT.format(code=exc.code, detail=detail), now)
 
     def _note_sent(self, wamid: str, to: str, kind: str, template_name: str | None) -> None:
-        """Kept in batches: one transaction for every message sent in the last half second."""
-        self._sent.append((wamid, to, template_name, self.clock()))
-        self._sent_kinds[wamid] = kind
-        if self._sent_flush is None or self._sent_flush.done():
-            self._sent_flush = asyncio.create_task(self._flush_later())
+        """Recorded by the same writer as the webhooks, in its next group commit: one writer
+        of `sent_message` in this process, so a status that arrives before its message's
+        record never races it for the row (nor deadlocks with it on PostgreSQL)."""
+        record = _SentRecord(wamid, to, kind, template_name, self.clock())
+        self._arrived.append(([record], None))
+        if self._recorder is None or self._recorder.done():
+            self._recorder = asyncio.create_task(self._record_arrivals())
 
-    async def _flush_later(self) -> None:
-        await asyncio.sleep(SENT_BATCH_SECONDS)
-        await self._flush_sent()
-
-    async def _flush_sent(self) -> None:
-        batch, self._sent = self._sent, []
-        if not batch:
-            return
-        kinds = {wamid: self._sent_kinds.pop(wamid, sent_messages.REPLY) for wamid, *_ in batch}
-        try:
-            await asyncio.to_thread(self._write_sent, batch, kinds)
-        except Exception:  # only the record of what was sent is lost, never a message
-            log.warning("could not record sent WhatsApp messages", exc_info=True)
-
-    def _write_sent(
-        self, batch: list[tuple[str, str, str | None, datetime]], kinds: dict[str, str]
-    ) -> None:
-        with transaction(self.engine) as session:
-            for wamid, to, template_name, at in batch:
-                sent_messages.record_sent(
-                    session=session,
-                    channel=CHANNEL,
-                    account=self.account,
-                    message_id=wamid,
-                    chat_id=to,
-                    kind=kinds.get(wamid, sent_messages.REPLY),
-                    template=template_name,
-                    now=at,
-                )
+    async def flush_records(self) -> None:
+        """Wait until everything handed to the writer is written (shutdown, tests)."""
+        while self._recorder is not None and not self._recorder.done():
+            await asyncio.shield(self._recorder)
 
     # --- messages nobody asked for: notices and reminders -----------------------------------
     def sender(self, *, background: bool) -> Sender:

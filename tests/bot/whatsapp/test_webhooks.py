@@ -108,7 +108,7 @@ async def test_statuses_in_any_order_keep_the_furthest_and_an_undeliverable_cont
     reply = await budi.say("/bantuan", "/lapor")
     await wa.settle()
     await wabot.channel.idle()
-    await wabot.channel._flush_sent()
+    await wabot.channel.flush_records()
     with transaction(app.engine) as session:
         row = sent_messages.find(
             session=session, channel="whatsapp", account=wa.phone_number_id, message_id=reply.wamid
