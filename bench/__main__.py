@@ -16,6 +16,7 @@ BENCHMARKS: dict[str, str] = {
     "imports": "bench.imports",
     "lookups": "bench.lookups",
     "memory": "bench.memory",
+    "whatsapp": "bench.whatsapp",
 }
 
 
