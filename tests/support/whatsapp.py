@@ -3,6 +3,7 @@ a person on a phone who writes, taps and sends files, waiting for what they woul
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -16,7 +17,7 @@ from sicapai.handlers.texts import whatsapp as texts
 from sicapai.models.organisation import ChatIdentity
 from sicapai.runtime.conversations import Conversations
 from sicapai.runtime.outbox import OutboxSender
-from tests.support.chat import invite
+from tests.support.chat import Chat, invite
 from tests.waapi import CloudApiStandIn, SentMessage
 
 REMINDER_TEMPLATE = "pengingat_laporan"
@@ -136,3 +137,19 @@ class Phone:
 
     async def register(self, app: Conversations, position: str) -> SentMessage:
         return await self.say(f"/start {invite(app, position)}", "Selamat datang")
+
+    async def up_to_evidence_of_ik18(self) -> SentMessage:
+        """/lapor, IK.18 at 100 / 100, no pendorong: the step that asks for evidence."""
+        await self.say("/lapor", "Laporan kinerja TW IV 2025")
+        await self.tap("IK.18", "s.d. TW IV?")
+        await self.say("100", "Total Pelayanan Antar Kerja")
+        await self.say("100", "faktor pendorong")
+        return await self.tap("Lewati", "bukti dukung")
+
+    async def link_from(self, chat: Chat) -> SentMessage:
+        """The person behind `chat` (registered on another channel) links this phone: a code
+        there with /hubungkan, `HUBUNGKAN <code>` from here."""
+        await chat.send("/hubungkan")
+        found = re.search(r"HUBUNGKAN ([A-Z0-9]{6})", chat.text)
+        assert found is not None, chat.text
+        return await self.say(f"HUBUNGKAN {found.group(1)}", "terhubung")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from sqlmodel import select
@@ -25,12 +24,9 @@ async def test_a_telegram_user_links_whatsapp_with_a_short_code(
 ) -> None:
     on_telegram = Chat(app, 31, "Budi")
     await on_telegram.register(KASI)
-    await on_telegram.send("/hubungkan")
-    code = re.search(r"HUBUNGKAN ([A-Z0-9]{6})", on_telegram.text)
-    assert code is not None, on_telegram.text
     phone = Phone(wa, "6281200000031", "Budi WA")
     await phone.say("HUBUNGKAN SALAH1", "tidak dikenal")
-    await phone.say(f"hubungkan {code.group(1)}", "terhubung")
+    await phone.link_from(on_telegram)
     await phone.say("lapor", "Laporan kinerja TW IV 2025")  # as the same person
     with transaction(app.engine) as session:
         telegram = session.exec(select(ChatIdentity).where(ChatIdentity.external_id == "31")).one()
@@ -79,11 +75,7 @@ async def test_a_photo_as_evidence_from_whatsapp(
 ) -> None:
     budi = Phone(wa)
     await budi.register(app, KASI)
-    await budi.say("/lapor", "Laporan kinerja TW IV 2025")
-    await budi.tap("IK.18", "s.d. TW IV?")
-    await budi.say("100", "Total Pelayanan Antar Kerja")
-    await budi.say("100", "faktor pendorong")
-    await budi.tap("Lewati", "bukti dukung")
+    await budi.up_to_evidence_of_ik18()
     since = len(wa.sent)
     jpeg = b"\xff\xd8\xff\xe0" + b"\x00" * 64 + b"\xff\xd9"
     await wa.user_sends_image(budi.wa_id, jpeg)
@@ -95,11 +87,8 @@ async def test_with_the_whatsapp_token_refused_a_notice_goes_to_the_persons_tele
 ) -> None:
     on_telegram = Chat(app, 31, "Budi")
     await on_telegram.register(KASI)
-    await on_telegram.send("/hubungkan")
-    code = re.search(r"HUBUNGKAN ([A-Z0-9]{6})", on_telegram.text)
-    assert code is not None
     phone = Phone(wa, "6281200000031", "Budi WA")
-    await phone.say(f"HUBUNGKAN {code.group(1)}", "terhubung")
+    await phone.link_from(on_telegram)
     await phone.say("/bantuan", "/lapor")  # WhatsApp is now the channel last used
     await wabot.channel.idle()
     carried: list[tuple[Identity, Reply]] = []
@@ -125,11 +114,8 @@ async def test_outside_the_window_a_notice_goes_to_the_persons_telegram_instead_
 ) -> None:
     on_telegram = Chat(app, 31, "Budi")
     await on_telegram.register(KASI)
-    await on_telegram.send("/hubungkan")
-    code = re.search(r"HUBUNGKAN ([A-Z0-9]{6})", on_telegram.text)
-    assert code is not None
     phone = Phone(wa, "6281200000031", "Budi WA")
-    await phone.say(f"HUBUNGKAN {code.group(1)}", "terhubung")  # WhatsApp: the last used
+    await phone.link_from(on_telegram)  # WhatsApp: the last used
     await wabot.channel.idle()  # the "a chat was linked" notice has had its try
     carried: list[str] = []
 

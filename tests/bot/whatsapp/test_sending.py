@@ -42,11 +42,7 @@ async def test_evidence_sent_from_whatsapp_is_downloaded_and_kept(
 ) -> None:
     budi = Phone(wa)
     await budi.register(app, KASI)
-    await budi.say("/lapor", "Laporan kinerja TW IV 2025")
-    await budi.tap("IK.18", "s.d. TW IV?")
-    await budi.say("100", "Total Pelayanan Antar Kerja")
-    await budi.say("100", "faktor pendorong")
-    await budi.tap("Lewati", "bukti dukung")
+    await budi.up_to_evidence_of_ik18()
     content = b"%PDF-1.4 daftar hadir pelayanan antar kerja"
     await budi.send_document(content, "daftar-hadir.pdf", "diterima (1 berkas)")
     await budi.tap("Selesai kirim bukti", "Pratinjau laporan")
