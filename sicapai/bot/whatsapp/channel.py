@@ -180,6 +180,9 @@ class WhatsAppChannel:
         ]
         if not items:
             return
+        for item in items:  # Meta counts a message against the number when it arrives
+            if isinstance(item, InboundMessage):
+                self.budget.note_inbound()
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._arrived.append((items, done))
         if self._recorder is None or self._recorder.done():
@@ -206,7 +209,6 @@ class WhatsAppChannel:
                         done.set_exception(exc)
                 continue
             for message, known in fresh:
-                self.budget.note_inbound()
                 self._spawn(self._process(message, known=known))
             if notices and self.outbox is not None:
                 self._spawn(self._drain(notices))
