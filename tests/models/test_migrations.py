@@ -234,3 +234,44 @@ def test_the_delivery_channels_migration_goes_down_and_up_with_people(old_databa
     assert [tuple(r) for r in rows] == [("Budi", None, None)]
     assert current_revision(engine) == head_revision()
     engine.dispose()
+
+
+def test_the_whatsapp_migration_goes_down_and_up_with_chats(old_database: str) -> None:
+    """0007 on a database that already holds people and their chats: the chats survive the
+    window, business id and stop columns going away and coming back (empty again)."""
+    engine = make_engine(old_database)
+    upgrade(engine, old_database)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO person (id, name, active, created_at) "
+                "VALUES (301, 'Budi', true, CURRENT_TIMESTAMP)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO chat_identity (person_id, channel, external_id, chat_id, "
+                "last_inbound_at, business_id, reminders_stopped_at) VALUES (301, 'whatsapp', "
+                "'6281200000001', '6281200000001', CURRENT_TIMESTAMP, 'ID.1', CURRENT_TIMESTAMP)"
+            )
+        )
+    config = alembic_config(old_database)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0006")
+    tables = inspect(engine).get_table_names()
+    assert "sent_message" not in tables and "link_code" not in tables
+    assert "last_inbound_at" not in {
+        c["name"] for c in inspect(engine).get_columns("chat_identity")
+    }
+    upgrade(engine, old_database)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT person_id, external_id, last_inbound_at, business_id, "
+                "reminders_stopped_at FROM chat_identity"
+            )
+        ).all()
+    assert [tuple(r) for r in rows] == [(301, "6281200000001", None, None, None)]
+    assert current_revision(engine) == head_revision()
+    engine.dispose()
