@@ -41,6 +41,7 @@ from sicapai.bot.whatsapp.inbound import (
     StatusReport,
     TemplateStatus,
     event_for,
+    moment,
     parse,
 )
 from sicapai.bot.whatsapp.pacing import PAIR_INTERVAL, SendBudget
@@ -698,36 +699,20 @@ def _payload(item: InboundMessage) -> dict[str, Any]:
 
 
 def _from_payload(payload: dict[str, Any] | None, account: str) -> InboundMessage | None:
+    """The message a row of the inbox keeps (`_payload`), to handle it after a restart."""
     if not payload or not isinstance(payload.get("message"), dict):
         return None
     message = payload["message"]
-    found = parse(
-        {
-            "object": "whatsapp_business_account",
-            "entry": [
-                {
-                    "changes": [
-                        {
-                            "field": "messages",
-                            "value": {
-                                "metadata": {"phone_number_id": payload.get("account") or account},
-                                "contacts": [
-                                    {
-                                        "wa_id": payload.get("wa_id"),
-                                        "profile": {"name": payload.get("name") or ""},
-                                        "user_id": payload.get("business_id"),
-                                    }
-                                ],
-                                "messages": [message],
-                            },
-                        }
-                    ]
-                }
-            ],
-        }
+    business_id = payload.get("business_id")
+    return InboundMessage(
+        account=str(payload.get("account") or account),
+        wa_id=str(payload.get("wa_id") or message.get("from") or ""),
+        name=str(payload.get("name") or ""),
+        business_id=str(business_id) if business_id else None,
+        wamid=str(message.get("id") or ""),
+        sent_at=moment(message.get("timestamp")),
+        message=message,
     )
-    first = found[0] if found else None
-    return first if isinstance(first, InboundMessage) else None
 
 
 def _chat(session: Session, wa_id: str) -> ChatIdentity | None:

@@ -70,15 +70,6 @@ class CloudApi:
             raise CloudApiError(0, response.status_code, "no message id in the answer")
         return str(messages[0]["id"])
 
-    async def mark_read(self, message_id: str) -> None:
-        """Shows the person their message was read (the two blue ticks); best effort."""
-        url = f"{self.base_url}/{self.phone_number_id}/messages"
-        body = {"messaging_product": "whatsapp", "status": "read", "message_id": message_id}
-        try:
-            _json_or_error(await self._http.post(url, json=body))
-        except (httpx.HTTPError, CloudApiError) as exc:
-            log.debug("could not mark a message read: %s", type(exc).__name__)
-
     # --- media ------------------------------------------------------------------------------
     async def upload(self, content: bytes, mime_type: str, filename: str) -> str:
         """Upload a chart or a workbook; returns the media id to send it by."""

@@ -63,7 +63,3 @@ def policy(code: int, http_status: int = 400) -> Policy:
     if code in TEMPORARY or http_status >= 500 or code == 0:
         return Policy.RETRY
     return Policy.GIVE_UP
-
-
-def is_template_error(code: int) -> bool:
-    return 132000 <= code < 133000

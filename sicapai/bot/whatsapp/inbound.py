@@ -98,7 +98,7 @@ def _messages(value: dict[str, Any]) -> list[Item]:
                 name=str((profile or {}).get("name") or "")[:200],
                 business_id=str(business_id)[:128] if business_id else None,
                 wamid=wamid[:128],
-                sent_at=_moment(message.get("timestamp")),
+                sent_at=moment(message.get("timestamp")),
                 message=message,
             )
         )
@@ -112,7 +112,7 @@ def _messages(value: dict[str, Any]) -> list[Item]:
                 message_id=str(status.get("id") or "")[:128],
                 recipient=str(status.get("recipient_id") or "")[:64],
                 status=str(status.get("status") or ""),
-                at=_moment(status.get("timestamp")),
+                at=moment(status.get("timestamp")),
                 error_code=int(code)
                 if isinstance(code, int | str) and str(code).isdigit()
                 else None,
@@ -165,7 +165,8 @@ def _dicts(value: object) -> list[dict[str, Any]]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
-def _moment(value: object) -> datetime | None:
+def moment(value: object) -> datetime | None:
+    """Meta's timestamps: seconds since the epoch, as a string."""
     try:
         return datetime.fromtimestamp(int(str(value)), tz=UTC)
     except (TypeError, ValueError, OverflowError, OSError):

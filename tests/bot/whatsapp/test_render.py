@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from sicapai.bot.whatsapp.channel import _from_payload, _payload
+from sicapai.bot.whatsapp.inbound import InboundMessage
 from sicapai.bot.whatsapp.render import CAPABILITIES, render, template
 from sicapai.handlers.port import Button, Reply
 from sicapai.handlers.shaping import Draft, shape
@@ -65,3 +69,11 @@ def test_template_parameters_carry_no_new_lines_or_runs_of_spaces() -> None:
     parameters = body["template"]["components"][0]["parameters"]
     assert [p["text"] for p in parameters] == ["Budi Santoso", "TW IV 2025"]
     assert body["template"]["components"][1]["parameters"][0]["payload"] == "r"
+
+
+def test_a_message_kept_in_the_inbox_comes_back_whole_after_a_restart() -> None:
+    message = {"from": "6281", "id": "wamid.1", "timestamp": "1764547200", "type": "text"}
+    kept = InboundMessage(
+        "100", "6281", "Budi", "ID.9", "wamid.1", datetime(2025, 12, 1, tzinfo=UTC), message
+    )
+    assert _from_payload(_payload(kept), "100") == kept
