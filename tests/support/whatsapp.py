@@ -138,6 +138,15 @@ class Phone:
     async def register(self, app: Conversations, position: str) -> SentMessage:
         return await self.say(f"/start {invite(app, position)}", "Selamat datang")
 
+    async def report_ik19(self, command: str = "/lapor") -> SentMessage:
+        """IK.19 at 1.000 Orang, nothing optional: the receipt."""
+        await self.say(command, "Laporan kinerja TW IV 2025")
+        await self.tap("IK.19", "s.d. TW IV")
+        await self.say("1.000", "faktor pendorong")
+        await self.tap("Lewati", "bukti dukung")
+        await self.tap("Lewati", "Pratinjau")
+        return await self.tap("Simpan", "Laporan tersimpan")
+
     async def up_to_evidence_of_ik18(self) -> SentMessage:
         """/lapor, IK.18 at 100 / 100, no pendorong: the step that asks for evidence."""
         await self.say("/lapor", "Laporan kinerja TW IV 2025")

@@ -37,12 +37,7 @@ async def test_a_kasi_reports_a_count_over_whatsapp(
 ) -> None:
     budi = Phone(wa)
     await budi.register(app, KASI)
-    await budi.say("/lapor", "Laporan kinerja TW IV 2025")
-    await budi.tap("IK.19", "s.d. TW IV")
-    await budi.say("1.000", "faktor pendorong")
-    await budi.tap("Lewati", "bukti dukung")
-    await budi.tap("Lewati", "Pratinjau")
-    await budi.tap("Simpan", "Laporan tersimpan")
+    await budi.report_ik19()
     (revision,) = revisions(app, "IK.19")
     assert revision.value == D(1000)
     assert not wa.refused, wa.refused
@@ -124,12 +119,7 @@ async def test_capaian_and_the_command_menu_on_whatsapp(
     titles = " ".join(title for _, title in menu.buttons)
     assert "lapor" in titles.lower() or "Lapor" in titles
     await budi.say("capaian", "Belum ada data capaian untuk TW IV 2025")
-    await budi.say("lapor", "Laporan kinerja TW IV 2025")
-    await budi.tap("IK.19", "s.d. TW IV")
-    await budi.say("1.000", "faktor pendorong")
-    await budi.tap("Lewati", "bukti dukung")
-    await budi.tap("Lewati", "Pratinjau")
-    await budi.tap("Simpan", "Laporan tersimpan")
+    await budi.report_ik19("lapor")
     summary = await budi.say("/capaian", "IK.19")
     assert "<" not in summary.text and len(summary.text) <= 4096
     assert not wa.refused, wa.refused
