@@ -7,9 +7,11 @@ unique (person, period, kind, day) key makes a second claim fail, whichever proc
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from sicapai.models.budget import BudgetLine, BudgetRealisation
@@ -205,25 +207,43 @@ def plan_for(
     return sorted(result, key=lambda p: (p.at, p.kind, p.position))
 
 
-def claim(*, session: Session, planned: planner.Planned, text: str, now: datetime) -> int | None:
-    """Record a reminder before delivery; None if it was already recorded (by anyone)."""
-    assert planned.person is not None
-    row = ReminderLog(
-        person_id=planned.person.id,
-        period_id=planned.period_id,
-        kind=planned.kind,
-        day=planned.day,
-        status="antri",
-        text=text,
-        created_at=now,
+def claim(
+    *, session: Session, due: Sequence[tuple[planner.Planned, str]], now: datetime
+) -> list[int | None]:
+    """Record reminders before delivery, one row each under its unique key; for each, its
+    row's id, or None if it was already recorded (by anyone: a second tick, a second
+    process). One INSERT … ON CONFLICT DO NOTHING RETURNING for the lot, so a tick that
+    claims a handful of reminders at once pays one statement, not a savepoint each."""
+    if not due:
+        return []
+    rows = []
+    for planned, text in due:
+        assert planned.person is not None
+        rows.append(
+            {
+                "person_id": planned.person.id,
+                "period_id": planned.period_id,
+                "kind": planned.kind,
+                "day": planned.day,
+                "status": "antri",
+                "attempts": 0,
+                "text": text,
+                "created_at": now,
+            }
+        )
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    table = ReminderLog.__table__  # type: ignore[attr-defined]
+    statement = (
+        insert(table)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["person_id", "period_id", "kind", "day"])
+        .returning(table.c.id, table.c.person_id, table.c.period_id, table.c.kind, table.c.day)
     )
-    try:
-        with session.begin_nested():
-            session.add(row)
-            session.flush()
-    except IntegrityError:
-        return None
-    return row.id
+    claimed = {
+        (person_id, period_id, kind, day): row_id
+        for row_id, person_id, period_id, kind, day in session.execute(statement)
+    }
+    return [claimed.get((r["person_id"], r["period_id"], r["kind"], r["day"])) for r in rows]
 
 
 def already_logged(

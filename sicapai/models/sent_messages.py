@@ -12,7 +12,9 @@ its record) gets a row of its own, so nothing Meta reports is lost.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import Index, UniqueConstraint, delete
 from sqlmodel import Field, Session, SQLModel, col, select
@@ -54,69 +56,84 @@ class SentMessage(SQLModel, table=True):
     updated_at: datetime = Field(sa_type=UtcDateTime)
 
 
-def record_sent(
+class Sent(NamedTuple):
+    """A message the platform accepted."""
+
+    message_id: str
+    chat_id: str
+    kind: str
+    template: str | None
+    at: datetime
+
+
+class Status(NamedTuple):
+    """A status report from the platform's webhook."""
+
+    message_id: str
+    chat_id: str
+    status: str
+    error_code: int | None = None
+    error: str | None = None
+
+
+CHUNK = 500  # message ids per SELECT (well under every database's limit on parameters)
+
+
+def write(
     *,
     session: Session,
     channel: str,
     account: str,
-    message_id: str,
-    chat_id: str,
-    kind: str,
+    sent: Sequence[Sent],
+    statuses: Sequence[Status],
     now: datetime,
-    template: str | None = None,
 ) -> None:
-    """A message the platform accepted; a status that came first has already made the row."""
-    row = _find(session, channel, account, message_id)
-    if row is not None:
-        row.kind, row.template = kind, template
-        session.add(row)
+    """Record sent messages and apply status reports, a batch at once: one SELECT per 500
+    messages, then the rows are changed in memory and written by the session's flush (inserts
+    and updates batched), instead of a query and a flush per report. A sent record that comes
+    after its status keeps the status; a status keeps only the furthest one and any error."""
+    ids = list(dict.fromkeys([s.message_id for s in sent] + [s.message_id for s in statuses]))
+    if not ids:
         return
-    session.add(
-        SentMessage(
-            channel=channel,
-            account=account,
-            message_id=message_id,
-            chat_id=chat_id,
-            kind=kind,
-            template=template,
-            created_at=now,
-            updated_at=now,
+    rows: dict[str, SentMessage] = {}
+    for start in range(0, len(ids), CHUNK):
+        found = session.exec(
+            select(SentMessage).where(
+                SentMessage.channel == channel,
+                SentMessage.account == account,
+                col(SentMessage.message_id).in_(ids[start : start + CHUNK]),
+            )
         )
-    )
+        rows.update((row.message_id, row) for row in found)
 
+    def row_for(message_id: str, chat_id: str, at: datetime) -> SentMessage:
+        row = rows.get(message_id)
+        if row is None:
+            row = SentMessage(
+                channel=channel,
+                account=account,
+                message_id=message_id,
+                chat_id=chat_id,
+                kind=UNKNOWN,
+                created_at=at,
+                updated_at=at,
+            )
+            rows[message_id] = row
+            session.add(row)
+        return row
 
-def apply_status(
-    *,
-    session: Session,
-    channel: str,
-    account: str,
-    message_id: str,
-    chat_id: str,
-    status: str,
-    now: datetime,
-    error_code: int | None = None,
-    error: str | None = None,
-) -> SentMessage:
-    """Keep the furthest status reported and any error; returns the row."""
-    row = _find(session, channel, account, message_id)
-    if row is None:
-        row = SentMessage(
-            channel=channel,
-            account=account,
-            message_id=message_id,
-            chat_id=chat_id,
-            kind=UNKNOWN,
-            created_at=now,
-            updated_at=now,
-        )
-    if RANK.get(status, -1) > RANK.get(row.status, -1):
-        row.status = status
-    if error_code is not None:
-        row.error_code, row.error = error_code, (error or "")[:300] or None
-    row.updated_at = now
-    session.add(row)
+    for record in sent:
+        row = row_for(record.message_id, record.chat_id, record.at)
+        row.kind, row.template = record.kind, record.template
+    for report in statuses:
+        row = row_for(report.message_id, report.chat_id, now)
+        if RANK.get(report.status, -1) > RANK.get(row.status, -1):
+            row.status = report.status
+        if report.error_code is not None:
+            row.error_code = report.error_code
+            row.error = (report.error or "")[:300] or None
+        row.updated_at = now
     session.flush()
-    return row
 
 
 def find(*, session: Session, channel: str, account: str, message_id: str) -> SentMessage | None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -57,6 +57,7 @@ from sicapai.models.review import admins
 from sicapai.models.sent_messages import SentMessage
 from sicapai.runtime.conversations import Conversations
 from sicapai.runtime.delivery import Delivery, Sender
+from sicapai.runtime.group_commit import GroupCommit
 from sicapai.runtime.outbox import OutboxSender, tell_admins_unreachable
 from sicapai.runtime.turns import TurnResult
 
@@ -104,6 +105,11 @@ class _SentRecord:
     at: datetime
 
 
+_Recorded = tuple[
+    list[tuple[InboundMessage, bool]], list[int]
+]  # a webhook's fresh messages, notices
+
+
 class _WindowClosed(Exception):
     """131047: the person last wrote more than 24 hours ago."""
 
@@ -136,9 +142,15 @@ class WhatsAppChannel:
         self.clock = clock or conversations.clock
         self._tasks: set[asyncio.Task[None]] = set()
         self._held: set[str] = set()  # contacts something waits for until they write
-        # webhooks waiting for the next group commit, each with what its answer awaits
-        self._arrived: list[tuple[list[Item | _SentRecord], asyncio.Future[None] | None]] = []
-        self._recorder: asyncio.Task[None] | None = None
+        # one writer for webhooks and sent messages, by group commit: what arrives while a
+        # transaction is written goes into the next one, so a burst of webhooks (three status
+        # reports for every message sent) costs a few transactions instead of one each, and a
+        # webhook is answered only once its contents are stored. One writer of `sent_message`
+        # in this process: a status that arrives before its message's record never races it
+        # for the row (nor deadlocks with it on PostgreSQL).
+        self._writer: GroupCommit[list[Item | _SentRecord], _Recorded] = GroupCommit(
+            self._record, name="WhatsApp webhooks"
+        )
         self._reached: dict[str, datetime] = {}  # contacts sent a template, and when
         self._reached_at: datetime | None = None
         self._tier_lock = asyncio.Lock()
@@ -184,78 +196,73 @@ class WhatsAppChannel:
         for item in items:  # Meta counts a message against the number when it arrives
             if isinstance(item, InboundMessage):
                 self.budget.note_inbound()
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._arrived.append((items, done))
-        if self._recorder is None or self._recorder.done():
-            self._recorder = asyncio.create_task(self._record_arrivals())
-        await done
-
-    async def _record_arrivals(self) -> None:
-        """Group commit: what arrives while a transaction is being written goes into the next
-        one, so a burst of webhooks (three status reports for every message sent) costs a few
-        transactions instead of one each, and a webhook is answered only once its contents
-        are stored."""
-        while self._arrived:
-            batch, self._arrived = self._arrived, []
-            items = [item for part, _ in batch for item in part]
-            try:
-                fresh, notices = await asyncio.to_thread(self._record, items)
-            except Exception as exc:
-                # the SQL error would quote message bodies: its kind only
-                log.warning(
-                    "recording webhooks failed (%s); Meta delivers them again", type(exc).__name__
-                )
-                for _, done in batch:
-                    if done is not None and not done.done():
-                        done.set_exception(exc)
-                continue
-            for message, known in fresh:
-                self._spawn(self._process(message, known=known))
-            if notices and self.outbox is not None:
-                self._spawn(self._drain(notices))
-            for _, done in batch:
-                if done is not None and not done.done():
-                    done.set_result(None)
+        try:
+            fresh, notices = await self._writer.submit(items)
+        except Exception as exc:
+            # the SQL error would quote message bodies: its kind only
+            log.warning(
+                "recording webhooks failed (%s); Meta delivers them again", type(exc).__name__
+            )
+            raise
+        for message, known in fresh:
+            self._spawn(self._process(message, known=known))
+        if notices and self.outbox is not None:
+            self._spawn(self._drain(notices))
 
     def _ours(self, message: InboundMessage) -> bool:
         return message.account in ("", self.account)
 
-    def _record(
-        self, items: list[Item | _SentRecord]
-    ) -> tuple[list[tuple[InboundMessage, bool]], list[int]]:
+    def _record(self, webhooks: Sequence[list[Item | _SentRecord]]) -> list[_Recorded]:
+        """One transaction for a batch of webhooks (and sent records): messages into the inbox
+        one by one (each may be a redelivery), every sent record and status report of the
+        batch in one set-based write."""
         now = self.clock()
-        fresh: list[tuple[InboundMessage, bool]] = []
-        notices: list[int] = []
+        results: list[_Recorded] = []
+        records: list[sent_messages.Sent] = []
+        reports: list[tuple[int, StatusReport]] = []
         with transaction(self.engine) as session:
-            for item in items:
-                if isinstance(item, InboundMessage):
-                    row = inbox.receive(
-                        session=session,
-                        channel=CHANNEL,
-                        account=self.account,
-                        external_id=item.wamid,
-                        sender_id=item.wa_id,
-                        payload=_payload(item),
-                        now=now,
-                    )
-                    if row is not None:  # None: a redelivery, already recorded
-                        fresh.append((item, self._opened(session, item, now)))
-                elif isinstance(item, _SentRecord):
-                    sent_messages.record_sent(
-                        session=session,
-                        channel=CHANNEL,
-                        account=self.account,
-                        message_id=item.wamid,
-                        chat_id=item.to,
-                        kind=item.kind,
-                        template=item.template,
-                        now=item.at,
-                    )
-                elif isinstance(item, StatusReport):
-                    notices += self._status(session, item, now)
-                else:
-                    notices += self._template_changed(session, item, now)
-        return fresh, notices
+            for index, items in enumerate(webhooks):
+                fresh: list[tuple[InboundMessage, bool]] = []
+                notices: list[int] = []
+                for item in items:
+                    if isinstance(item, InboundMessage):
+                        row = inbox.receive(
+                            session=session,
+                            channel=CHANNEL,
+                            account=self.account,
+                            external_id=item.wamid,
+                            sender_id=item.wa_id,
+                            payload=_payload(item),
+                            now=now,
+                        )
+                        if row is not None:  # None: a redelivery, already recorded
+                            fresh.append((item, self._opened(session, item, now)))
+                    elif isinstance(item, _SentRecord):
+                        records.append(
+                            sent_messages.Sent(
+                                item.wamid, item.to, item.kind, item.template, item.at
+                            )
+                        )
+                    elif isinstance(item, StatusReport):
+                        if item.message_id and item.status:
+                            reports.append((index, item))
+                    else:
+                        notices += self._template_changed(session, item, now)
+                results.append((fresh, notices))
+            sent_messages.write(
+                session=session,
+                channel=CHANNEL,
+                account=self.account,
+                sent=records,
+                statuses=[
+                    sent_messages.Status(r.message_id, r.recipient, r.status, r.error_code, r.error)
+                    for _, r in reports
+                ],
+                now=now,
+            )
+            for index, report in reports:
+                results[index][1].extend(self._failed_report(session, report, now))
+        return results
 
     def _opened(self, session: Session, item: InboundMessage, now: datetime) -> bool:
         """The person wrote: their window opens (or stays open) from when they wrote. False
@@ -279,20 +286,7 @@ class WhatsAppChannel:
             return True
         return _chat(session, item.wa_id) is not None
 
-    def _status(self, session: Session, item: StatusReport, now: datetime) -> list[int]:
-        if not item.message_id or not item.status:
-            return []
-        sent_messages.apply_status(
-            session=session,
-            channel=CHANNEL,
-            account=self.account,
-            message_id=item.message_id,
-            chat_id=item.recipient,
-            status=item.status,
-            now=now,
-            error_code=item.error_code,
-            error=item.error,
-        )
+    def _failed_report(self, session: Session, item: StatusReport, now: datetime) -> list[int]:
         if item.status != sent_messages.FAILED:
             return []
         log.warning("WhatsApp reports message failed: code %s", item.error_code)
@@ -499,18 +493,12 @@ class WhatsAppChannel:
             return _to_admins(session, texts.SEND_ALERT.format(code=exc.code, detail=detail), now)
 
     def _note_sent(self, wamid: str, to: str, kind: str, template_name: str | None) -> None:
-        """Recorded by the same writer as the webhooks, in its next group commit: one writer
-        of `sent_message` in this process, so a status that arrives before its message's
-        record never races it for the row (nor deadlocks with it on PostgreSQL)."""
-        record = _SentRecord(wamid, to, kind, template_name, self.clock())
-        self._arrived.append(([record], None))
-        if self._recorder is None or self._recorder.done():
-            self._recorder = asyncio.create_task(self._record_arrivals())
+        """Recorded by the webhooks' writer, in its next group commit."""
+        self._writer.post([_SentRecord(wamid, to, kind, template_name, self.clock())])
 
     async def flush_records(self) -> None:
         """Wait until everything handed to the writer is written (shutdown, tests)."""
-        while self._recorder is not None and not self._recorder.done():
-            await asyncio.shield(self._recorder)
+        await self._writer.flush()
 
     # --- messages nobody asked for: notices and reminders -----------------------------------
     def sender(self, *, background: bool) -> Sender:
