@@ -7,6 +7,7 @@ means a bug in SiCapai.
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -31,6 +32,7 @@ from sicapai.bot.commands_lookup import add_commands as add_lookup_commands
 from sicapai.bot.commands_ops import add_commands as add_ops_commands
 from sicapai.bot.commands_schedule import add_commands as add_schedule_commands
 from sicapai.bot.settings import Settings
+from sicapai.handlers.texts import cli as cli_texts
 from sicapai.handlers.texts import data as data_texts
 from sicapai.handlers.texts import periksa
 from sicapai.models.consistency import find_problems
@@ -71,6 +73,9 @@ def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
     engine = open_engine(settings.database_url)
     master = Path(args.berkas) if args.berkas else bundled_path(MASTER_FILE)
+    for given in (args.berkas, args.demo_berkas):
+        if given and not Path(given).is_file():
+            raise UserError(cli_texts.cannot_read(given, errno.ENOENT))
     try:
         with transaction(engine) as session:
             report = load_master(session, master)
@@ -141,7 +146,7 @@ def cmd_periksa(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     print(f"Pemeriksaan {year}: {len(findings)} temuan.")
     for finding in findings:
-        print(f"- [{finding.check}] {periksa.finding(finding)}")
+        print(f"- {periksa.finding(finding)}")
     return 1 if args.ketat else 0
 
 
@@ -168,13 +173,17 @@ def build_parser() -> Parser:
     seed.set_defaults(handler=cmd_seed)
 
     capaian = sub.add_parser("capaian", help="Tabel 3.3 untuk satu triwulan")
-    capaian.add_argument("--tahun", type=year_arg, required=True)
-    capaian.add_argument("--triwulan", type=quarter_arg, required=True)
-    capaian.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    capaian.add_argument("--tahun", type=year_arg, required=True, help=cli_texts.HELP_TAHUN)
+    capaian.add_argument(
+        "--triwulan", type=quarter_arg, required=True, help=cli_texts.HELP_TRIWULAN
+    )
+    capaian.add_argument(
+        "--format", choices=("table", "csv", "json"), default="table", help=cli_texts.HELP_FORMAT
+    )
     capaian.set_defaults(handler=cmd_capaian)
 
     periksa = sub.add_parser("periksa", help="periksa konsistensi data tersimpan")
-    periksa.add_argument("--tahun", type=year_arg)
+    periksa.add_argument("--tahun", type=year_arg, help=cli_texts.HELP_TAHUN)
     periksa.add_argument(
         "--ketat", action="store_true", help="keluar dengan status 1 bila ada temuan"
     )
@@ -195,9 +204,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings()
     except ValidationError as exc:
-        error = exc.errors()[0]
-        field = str(error["loc"][0]).upper() if error["loc"] else "pengaturan"
-        return _fail(f"pengaturan {field} tidak sah: {error['msg']}")
+        return _fail(_setting_problem(exc))
     handler: Handler = args.handler
     try:
         return handler(args, settings)
@@ -217,6 +224,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. `sicapai pengingat ... | head`
         sys.stderr.close()
         return 0
+
+
+def _setting_problem(exc: ValidationError) -> str:
+    """pydantic's first complaint in Indonesian: our validators' own words, or by its type."""
+    error = exc.errors()[0]
+    field = str(error["loc"][0]).upper() if error["loc"] else "pengaturan"
+    ctx = error.get("ctx") or {}
+    limit = next((ctx[k] for k in ("ge", "gt", "le", "lt") if k in ctx), None)
+    if error["type"] == "value_error" and "error" in ctx:
+        return f"pengaturan {field} tidak sah: {ctx['error']}"
+    return cli_texts.invalid_setting(field, error["type"], limit, None)
 
 
 def _fail(message: str) -> int:

@@ -3,23 +3,85 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn, TypeAlias
+from typing import Any, NoReturn, TypeAlias
 
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlmodel import Session
 
+from sicapai.handlers.texts import cli as t
 from sicapai.models.db import DatabaseUrlError, make_engine, normalise_url
 from sicapai.models.migrate import current_revision, head_revision
 from sicapai.models.queries import years_with_pk
 
 
+@contextmanager
+def indonesian_argparse() -> Iterator[None]:
+    """argparse words every sentence through its module's gettext `_` and `ngettext`; for the
+    length of one of our parser's calls they answer from the Indonesian catalogue. Scoped to
+    our parsers, so another argparse user in the process (pytest, say) keeps its language."""
+    module = vars(argparse)
+    saved = module["_"], module["ngettext"]
+    module["_"], module["ngettext"] = t.argparse_text, t.argparse_plural
+    try:
+        yield
+    finally:
+        module["_"], module["ngettext"] = saved
+
+
 class Parser(argparse.ArgumentParser):
-    """argparse that complains in one line instead of usage plus error."""
+    """argparse in Indonesian that complains in one line instead of usage plus error."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        with indonesian_argparse():
+            super().__init__(*args, **kwargs)
+
+    def parse_known_args(  # type: ignore[override]  # typeshed overloads the namespace type
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        with indonesian_argparse():
+            return super().parse_known_args(args, namespace)
+
+    def parse_args(  # type: ignore[override]  # as above
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> argparse.Namespace:
+        with indonesian_argparse():
+            return super().parse_args(args, namespace)
+
+    def add_subparsers(self, **kwargs: Any) -> Any:
+        with indonesian_argparse():
+            return super().add_subparsers(**kwargs)
+
+    def format_usage(self) -> str:
+        with indonesian_argparse():
+            return super().format_usage()
+
+    def format_help(self) -> str:
+        with indonesian_argparse():
+            return super().format_help()
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"sicapai: {message} (lihat `sicapai --help`)\n")
+        self.exit(2, f"sicapai: {message} {t.see_help(self.prog)}\n")
+
+
+def whole_number(text: str) -> int:
+    """argparse type for a count or a row number, refused in Indonesian."""
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(t.whole_number(text)) from None
+
+
+def database_url_problem(raw: str) -> str:
+    """Why DATABASE_URL cannot be used, in one Indonesian line."""
+    try:
+        url = make_url(raw)
+    except ArgumentError:
+        return t.not_a_database_url(raw)
+    return t.unsupported_database(url.drivername)
 
 
 # what each module's add_commands receives (a string: argparse's class is not generic at run time)
@@ -80,7 +142,7 @@ def open_engine(raw_url: str, *, require_schema: bool = True) -> Engine:
     try:
         path = sqlite_path(raw_url)
     except DatabaseUrlError as exc:
-        raise UserError(str(exc)) from exc
+        raise UserError(database_url_problem(raw_url)) from exc
     if path is not None:
         if require_schema and not path.exists():
             raise UserError(f"basis data {path} belum ada; jalankan `sicapai db upgrade` dulu")

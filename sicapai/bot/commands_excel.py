@@ -22,6 +22,7 @@ from sicapai.excel.importer import import_workbook
 from sicapai.excel.template_writer import build_realisation_template, build_template
 from sicapai.excel.workbook import WorkbookError
 from sicapai.excel.writer import to_bytes
+from sicapai.handlers.texts import cli as cli_texts
 from sicapai.handlers.texts import excel as texts
 from sicapai.models.db import transaction
 from sicapai.models.organisation import Organisation
@@ -41,7 +42,7 @@ def _write(path: Path, data: bytes) -> None:
     try:
         path.write_bytes(data)
     except OSError as exc:
-        raise UserError(f"berkas {path} tidak dapat ditulis: {exc.strerror or exc}") from exc
+        raise UserError(cli_texts.cannot_write(path, exc.errno)) from exc
 
 
 def _office(session: Session, code: str | None) -> Organisation | None:
@@ -83,7 +84,7 @@ def cmd_impor(args: argparse.Namespace, settings: Settings) -> int:
     try:
         data = source.read_bytes()
     except OSError as exc:
-        raise UserError(f"berkas {source} tidak dapat dibaca: {exc.strerror or exc}") from exc
+        raise UserError(cli_texts.cannot_read(source, exc.errno)) from exc
     engine = open_engine(settings.database_url)
     try:
         with transaction(engine) as session:
@@ -145,7 +146,7 @@ def cmd_ekspor(args: argparse.Namespace, settings: Settings) -> int:
                 data, Path(args.bukti), files_dir=settings.sicapai_files_dir
             )
         except OSError as exc:
-            raise UserError(f"bukti dukung tidak dapat disalin: {exc.strerror or exc}") from exc
+            raise UserError(cli_texts.cannot_copy_evidence(exc.errno)) from exc
     _write(out, to_bytes(build_export(data)))
     print(f"Ekspor LKjIP {args.tahun} s.d. TW {ROMAN[args.triwulan]} ditulis ke {out}.")
     if copied is not None:
@@ -160,7 +161,7 @@ def add_commands(sub: Subcommands) -> None:
         "templat",
         help="tulis templat Excel data induk (atau realisasi anggaran dengan --triwulan)",
     )
-    templat.add_argument("--out", required=True, help="berkas .xlsx yang ditulis")
+    templat.add_argument("--out", required=True, metavar="BERKAS", help="berkas .xlsx yang ditulis")
     templat.add_argument("--tahun", type=year_arg, help="isi templat dengan PK tahun ini")
     templat.add_argument(
         "--triwulan", type=quarter_arg, help="tulis templat realisasi anggaran triwulan ini"
@@ -178,8 +179,10 @@ def add_commands(sub: Subcommands) -> None:
     impor.set_defaults(handler=cmd_impor)
 
     ekspor = sub.add_parser("ekspor", help="tulis tabel LKjIP (Bab III) ke Excel")
-    ekspor.add_argument("--tahun", type=year_arg, required=True)
+    ekspor.add_argument("--tahun", type=year_arg, required=True, help=cli_texts.HELP_TAHUN)
     ekspor.add_argument("--triwulan", type=quarter_arg, default=4, help="s.d. triwulan (baku: 4)")
-    ekspor.add_argument("--out", required=True, help="berkas .xlsx yang ditulis")
-    ekspor.add_argument("--bukti", help="folder tujuan salinan berkas bukti dukung")
+    ekspor.add_argument("--out", required=True, metavar="BERKAS", help="berkas .xlsx yang ditulis")
+    ekspor.add_argument(
+        "--bukti", metavar="FOLDER", help="folder tujuan salinan berkas bukti dukung"
+    )
     ekspor.set_defaults(handler=cmd_ekspor)

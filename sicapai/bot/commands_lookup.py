@@ -18,6 +18,7 @@ from sicapai.bot.cli_common import (
 )
 from sicapai.bot.settings import Settings
 from sicapai.handlers.texts import capaian as t
+from sicapai.handlers.texts import cli as cli_texts
 from sicapai.handlers.texts import grafik
 from sicapai.handlers.texts.markup import to_plain
 from sicapai.models.organisation import Organisation, Position
@@ -100,7 +101,7 @@ def cmd_grafik(args: argparse.Namespace, settings: Settings) -> int:
     try:
         out.write_bytes(png)
     except OSError as exc:
-        raise UserError(f"tidak dapat menulis {out}: {exc.strerror}") from exc
+        raise UserError(cli_texts.cannot_write(out, exc.errno)) from exc
     print(f"Grafik disimpan di {out} ({len(png) // 1024} KB).")
     return 0
 
@@ -170,16 +171,18 @@ def _chart(session: Session, org: Organisation, scope: Scope, args: argparse.Nam
 
 def add_commands(sub: Subcommands) -> None:
     ringkasan = sub.add_parser("ringkasan", help="ringkasan capaian satu triwulan (teks)")
-    ringkasan.add_argument("--tahun", type=year_arg, required=True)
-    ringkasan.add_argument("--triwulan", type=quarter_arg, required=True)
+    ringkasan.add_argument("--tahun", type=year_arg, required=True, help=cli_texts.HELP_TAHUN)
+    ringkasan.add_argument(
+        "--triwulan", type=quarter_arg, required=True, help=cli_texts.HELP_TRIWULAN
+    )
     ringkasan.add_argument("--unit", help='batasi ke satu unit, mis. "Bidang Tenaga Kerja"')
     ringkasan.set_defaults(handler=cmd_ringkasan)
 
     grafik = sub.add_parser("grafik", help="simpan grafik PNG")
-    grafik.add_argument("--jenis", choices=CHART_KINDS, required=True)
-    grafik.add_argument("--tahun", type=year_arg, required=True)
-    grafik.add_argument("--triwulan", type=quarter_arg, required=True)
+    grafik.add_argument("--jenis", choices=CHART_KINDS, required=True, help="jenis grafik")
+    grafik.add_argument("--tahun", type=year_arg, required=True, help=cli_texts.HELP_TAHUN)
+    grafik.add_argument("--triwulan", type=quarter_arg, required=True, help=cli_texts.HELP_TRIWULAN)
     grafik.add_argument("--indikator", help="kode indikator untuk grafik tren")
-    grafik.add_argument("--unit")
-    grafik.add_argument("--out", required=True, help="berkas PNG tujuan")
+    grafik.add_argument("--unit", help='batasi ke satu unit, mis. "Bidang Tenaga Kerja"')
+    grafik.add_argument("--out", required=True, metavar="BERKAS", help="berkas PNG tujuan")
     grafik.set_defaults(handler=cmd_grafik)

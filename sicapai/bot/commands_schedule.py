@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from sicapai.bot.cli_common import Subcommands, UserError, open_engine, year_arg
+from sicapai.bot.cli_common import Subcommands, UserError, open_engine, whole_number, year_arg
 from sicapai.bot.settings import Settings
+from sicapai.handlers.texts import cli as cli_texts
 from sicapai.handlers.texts.pengingat import line_text
 from sicapai.models.calendar import (
     calendar_config,
@@ -25,6 +26,7 @@ from sicapai.models.organisation import Organisation
 from sicapai.models.queries import resolve_organisation, years_with_pk
 from sicapai.models.reminders import plan_for
 from sicapai.models.seeding import ensure_periods
+from sicapai.models.types import ident
 from sicapai.reports.calendar import day_off_reason, national_days_off, reminder_days
 from sicapai.reports.dates import long_date, zone_label
 from sicapai.reports.periods import quarter_name
@@ -172,6 +174,10 @@ def cmd_pengingat(args: argparse.Namespace, settings: Settings) -> int:
     try:
         with Session(engine) as session:
             org = resolve_organisation(session=session, code=args.organisasi)
+            asked = list(range(args.dari.year, args.sampai.year + 1))
+            known = years_with_pk(session=session, organisation_id=ident(org))
+            if not set(asked) & set(known):
+                raise UserError(cli_texts.no_pk_in_range(asked, known))
             zone = ZoneInfo(org.timezone)
             start = datetime.combine(args.dari, time(0, 0), tzinfo=zone)
             end = datetime.combine(args.sampai + timedelta(days=1), time(0, 0), tzinfo=zone)
@@ -206,8 +212,10 @@ def cmd_pengingat(args: argparse.Namespace, settings: Settings) -> int:
 
 def add_commands(sub: Subcommands) -> None:
     jadwal = sub.add_parser("jadwal", help="lihat atau ubah jadwal pelaporan dan pengingat")
-    jadwal.add_argument("--tahun", type=year_arg, required=True)
-    jadwal.add_argument("--hari-tenggat", type=int, help="tenggat N hari setelah triwulan berakhir")
+    jadwal.add_argument("--tahun", type=year_arg, required=True, help=cli_texts.HELP_TAHUN)
+    jadwal.add_argument(
+        "--hari-tenggat", type=whole_number, help="tenggat N hari setelah triwulan berakhir"
+    )
     jadwal.add_argument("--jam-tenggat", type=_hhmm, help="jam tenggat, mis. 23:59")
     jadwal.add_argument(
         "--tenggat",
@@ -216,17 +224,21 @@ def add_commands(sub: Subcommands) -> None:
         help="tenggat khusus satu triwulan, mis. 1=2025-04-14",
     )
     jadwal.add_argument("--pengingat", type=_days_list, help="hari sebelum tenggat, mis. 7,3,1")
-    jadwal.add_argument("--susulan", type=int, help="pengingat susulan: jumlah hari kerja")
+    jadwal.add_argument("--susulan", type=whole_number, help="pengingat susulan: jumlah hari kerja")
     jadwal.add_argument("--jam-kerja", help="mis. 08:00-16:00")
     jadwal.add_argument(
         "--hari-kerja", type=_weekdays, help="hari kerja, mis. senin,selasa,rabu,kamis,jumat"
     )
     jadwal.add_argument("--libur", type=_date, action="append", help="tambah hari libur kantor")
-    jadwal.add_argument("--hapus-libur", type=_date, action="append")
+    jadwal.add_argument(
+        "--hapus-libur", type=_date, action="append", help=cli_texts.HELP_HAPUS_LIBUR
+    )
     jadwal.set_defaults(handler=cmd_jadwal)
 
     pengingat = sub.add_parser("pengingat", help="tampilkan rencana pengingat tanpa mengirim")
-    pengingat.add_argument("--dari", type=_date, required=True)
-    pengingat.add_argument("--sampai", type=_date, required=True)
-    pengingat.add_argument("--format", choices=("text", "json"), default="text")
+    pengingat.add_argument("--dari", type=_date, required=True, help=cli_texts.HELP_DARI)
+    pengingat.add_argument("--sampai", type=_date, required=True, help=cli_texts.HELP_SAMPAI)
+    pengingat.add_argument(
+        "--format", choices=("text", "json"), default="text", help=cli_texts.HELP_FORMAT
+    )
     pengingat.set_defaults(handler=cmd_pengingat)

@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, and_, or_, update
 from sqlmodel import Session, col, select
 
 from sicapai.models.guards import ALREADY_DONE, Conflict, expect_one, reflect, seam
@@ -23,7 +24,13 @@ from sicapai.models.organisation import (
     Position,
 )
 from sicapai.models.people import held_positions, is_admin
-from sicapai.models.performance import Indicator, QuarterTarget
+from sicapai.models.performance import (
+    ChangeRequest,
+    Indicator,
+    Period,
+    QuarterTarget,
+    Submission,
+)
 from sicapai.models.types import ident
 
 
@@ -181,11 +188,115 @@ def set_quarter_targets(
         )
 
 
+def _concerning(indicator: Indicator, *, periods: bool) -> ColumnElement[bool]:
+    """The audit entries about this indicator of this year: its submissions, its change
+    requests, its targets (and, asked for, the locking of that year's periods). Matched by the
+    rows they name, not by the code, which the next year's PK reuses."""
+    ids = [ident(indicator)]
+    submissions = select(Submission.id).where(col(Submission.indicator_id).in_(ids))
+    requests = select(ChangeRequest.id).where(col(ChangeRequest.indicator_id).in_(ids))
+    about = [
+        and_(col(AuditLog.entity) == "submission", col(AuditLog.entity_id).in_(submissions)),
+        and_(col(AuditLog.entity) == "change_request", col(AuditLog.entity_id).in_(requests)),
+        and_(col(AuditLog.entity) == "indicator", col(AuditLog.entity_id) == indicator.id),
+    ]
+    if periods:
+        year = select(Period.id).where(
+            Period.organisation_id == indicator.organisation_id, Period.year == indicator.year
+        )
+        about.append(and_(col(AuditLog.entity) == "period", col(AuditLog.entity_id).in_(year)))
+    return and_(col(AuditLog.organisation_id) == indicator.organisation_id, or_(*about))
+
+
 def indicator_audit(*, session: Session, indicator: Indicator, limit: int = 30) -> list[AuditLog]:
-    """The audit entries that concern one indicator, newest first."""
+    """The audit entries that concern one indicator of its year, newest first."""
+    return list(
+        session.exec(
+            select(AuditLog)
+            .where(_concerning(indicator, periods=False))
+            .order_by(col(AuditLog.at).desc(), col(AuditLog.id).desc())
+            .limit(limit)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class TrailEntry:
+    """One audit entry as a reviewer reads it: who (and in which position at that moment),
+    which quarter, and the entry's own detail."""
+
+    at: datetime
+    person: str | None  # None: the admin on the command line
+    positions: list[str]
+    action: str
+    quarter: int | None
+    detail: dict[str, Any]
+
+
+def indicator_trail(*, session: Session, indicator: Indicator) -> list[TrailEntry]:
+    """The whole trail of one indicator of one year, oldest first, with the locking and
+    unlocking of that year's quarters, for an Inspektorat reviewer."""
     rows = session.exec(
         select(AuditLog)
-        .where(AuditLog.organisation_id == indicator.organisation_id)
-        .order_by(col(AuditLog.at).desc())
+        .where(_concerning(indicator, periods=True))
+        .order_by(col(AuditLog.at), col(AuditLog.id))
     ).all()
-    return [row for row in rows if (row.detail or {}).get("indikator") == indicator.code][:limit]
+    quarters: dict[tuple[str, int], int] = {}
+    for entity, model in (("submission", Submission), ("change_request", ChangeRequest)):
+        for row_id, number in session.exec(
+            select(model.id, Period.quarter)
+            .join(Period, col(Period.id) == model.period_id)
+            .where(model.indicator_id == indicator.id)
+        ):
+            if row_id is not None:
+                quarters[(entity, row_id)] = number
+    for period in session.exec(
+        select(Period).where(
+            Period.organisation_id == indicator.organisation_id, Period.year == indicator.year
+        )
+    ):
+        quarters[("period", ident(period))] = period.quarter
+    names = {
+        ident(p): p.name
+        for p in session.exec(
+            select(Person).where(
+                col(Person.id).in_({r.person_id for r in rows if r.person_id is not None})
+            )
+        )
+    }
+    trail = []
+    for row in rows:
+        detail = dict(row.detail or {})
+        quarter: int | None = quarters.get((row.entity, row.entity_id or 0))
+        if row.entity == "indicator" and isinstance(detail.get("triwulan"), int):
+            quarter = detail["triwulan"]
+        trail.append(
+            TrailEntry(
+                at=row.at,
+                person=names.get(row.person_id) if row.person_id is not None else None,
+                positions=_positions_at(session, row.person_id, row.at),
+                action=row.action,
+                quarter=quarter,
+                detail=detail,
+            )
+        )
+    return trail
+
+
+def _positions_at(session: Session, person_id: int | None, at: datetime) -> list[str]:
+    """The positions a person held at that moment (a holding that ended later still counts)."""
+    if person_id is None:
+        return []
+    return [
+        position.name
+        for position in session.exec(
+            select(Position)
+            .join(Holding, col(Holding.position_id) == col(Position.id))
+            .where(
+                Holding.person_id == person_id,
+                col(Holding.started_at) <= at,
+                or_(col(Holding.ended_at).is_(None), col(Holding.ended_at) > at),
+            )
+            .order_by(col(Position.id))
+        )
+    ]

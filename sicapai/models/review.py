@@ -277,9 +277,29 @@ def lock(*, session: Session, period: Period, person_id: int | None, now: dateti
     return report
 
 
-def unlock(*, session: Session, period: Period, person_id: int | None, now: datetime) -> None:
-    period.locked = False
-    session.add(period)
+def unlock(
+    *,
+    session: Session,
+    period: Period,
+    person_id: int | None,
+    now: datetime,
+    reason: str | None = None,
+) -> None:
+    """Open a locked period again, the reason kept in the audit log. Only its lock changes:
+    change requests waiting on it stay waiting for the admin, and its reminders resume for
+    whoever has not reported, since the plan only skips locked periods. A second admin
+    unlocking the same period at once gets `Conflict` (detail `unlocked_period_id`)."""
+    seam("unlock")
+    expect_one(
+        session.execute(
+            update(Period)
+            .where(col(Period.id) == period.id, col(Period.locked).is_(True))
+            .values(locked=False, locked_at=None)
+            .execution_options(synchronize_session=False)
+        ),
+        Conflict(ALREADY_DONE, unlocked_period_id=period.id),
+    )
+    reflect(period, locked=False, locked_at=None)
     record_audit(
         session,
         period.organisation_id,
@@ -290,6 +310,7 @@ def unlock(*, session: Session, period: Period, person_id: int | None, now: date
         now,
         tahun=period.year,
         triwulan=period.quarter,
+        alasan=reason,
     )
 
 
