@@ -8,29 +8,34 @@ import argparse
 import asyncio
 import logging
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from sicapai.bot.cli_common import Subcommands, UserError, open_engine
 from sicapai.bot.logs import setup_logging
 from sicapai.bot.settings import Settings
-from sicapai.bot.terminal import CAPABILITIES, TerminalChannel
+from sicapai.bot.terminal import CAPABILITIES, SwitchRefused, TerminalChannel
 from sicapai.bot.terminal import CHANNEL as TERMINAL
 from sicapai.bot.whatsapp.channel import WhatsAppConfig
 from sicapai.handlers.port import Identity
 from sicapai.models.db import make_engine, transaction
 from sicapai.models.invites import INVITE_LIFETIME, create_invite
 from sicapai.models.migrate import upgrade
-from sicapai.models.organisation import ChatIdentity, Person, Position
-from sicapai.models.people import bind_holding, find_position, holders
+from sicapai.models.organisation import AdminGrant, ChatIdentity, Person, Position
+from sicapai.models.people import bind_holding, find_position, holders, placeholder_name
 from sicapai.models.queries import resolve_organisation
 from sicapai.models.seeding import DEMO_FILE, MASTER_FILE, bundled_path, load_demo, load_master
 from sicapai.models.types import ident, utcnow
 from sicapai.runtime.conversations import Conversations
 
 DEMO_POSITION = "Kasi Penempatan Tenaga Kerja"
+ADMIN = "admin"
+"""What `--jabatan` and the demo's `/ganti` take for the office's admin, who holds no position."""
+DEMO_DATABASE = "demo.db"
 
 log = logging.getLogger(__name__)
 
@@ -73,26 +78,50 @@ def cmd_undang(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _admin(session: Session, organisation_id: int) -> Person:
+    """The office's first active admin, or a new one: whoever runs the CLI owns the database
+    already, so playing the admin in the terminal grants nothing they could not do there."""
+    grant = session.exec(
+        select(AdminGrant)
+        .where(AdminGrant.organisation_id == organisation_id, col(AdminGrant.active).is_(True))
+        .order_by(col(AdminGrant.id))
+    ).first()
+    if grant is not None:
+        person = session.get(Person, grant.person_id)
+        if person is not None:
+            return person
+    person = Person(name="Admin")
+    session.add(person)
+    session.flush()
+    session.add(AdminGrant(organisation_id=organisation_id, person_id=ident(person)))
+    return person
+
+
 def terminal_identity(
     engine: Engine, organisation: str | None, position_name: str
 ) -> tuple[Identity, str]:
-    """The identity of the person holding the position, creating one if nobody does yet."""
+    """The identity of the person holding the position (or the admin), creating one if nobody
+    does yet."""
     with transaction(engine) as session:
         org = resolve_organisation(session=session, code=organisation)
         assert org.id is not None
-        position = _position(session, org.id, position_name)
-        assert position.id is not None
-        people = holders(session=session, position_id=position.id)
-        if people:
-            person = people[0]
+        if position_name.strip().lower() == ADMIN:
+            person, role = _admin(session, org.id), ADMIN
         else:
-            person = Person(name=f"Pemegang {position.name}")
-            session.add(person)
-            session.flush()
-            assert person.id is not None
-            bind_holding(
-                session=session, person_id=person.id, position_id=position.id, acting=False
-            )
+            position = _position(session, org.id, position_name)
+            assert position.id is not None
+            role = position.name
+            people = holders(session=session, position_id=position.id)
+            if people:
+                person = people[0]
+            else:
+                person = Person(name=placeholder_name(position.name))
+                session.add(person)
+                session.flush()
+                assert person.id is not None
+                bind_holding(
+                    session=session, person_id=person.id, position_id=position.id, acting=False
+                )
         external = f"person-{person.id}"
         chat = session.exec(
             select(ChatIdentity).where(
@@ -110,7 +139,7 @@ def terminal_identity(
                 )
             )
         identity = Identity(TERMINAL, external, external, person.name, capabilities=CAPABILITIES)
-        return identity, position.name
+        return identity, role
 
 
 def _conversations(
@@ -131,29 +160,70 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     engine = open_engine(settings.database_url)
     try:
         identity, name = terminal_identity(engine, args.organisasi, args.jabatan)
-        channel = TerminalChannel(_conversations(engine, settings), identity)
+        channel = TerminalChannel(
+            _conversations(engine, settings),
+            identity,
+            output_dir=args.keluaran or settings.sicapai_output_dir,
+        )
         asyncio.run(channel.run(name))
     finally:
         engine.dispose()
     return 0
 
 
-def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    """A fresh SQLite database of its own with the bundled 2025 data, then the terminal chat."""
-    with tempfile.TemporaryDirectory(prefix="sicapai-demo-") as folder:
-        url = f"sqlite:///{Path(folder) / 'demo.db'}"
-        engine = make_engine(url)
+def _switcher(engine: Engine) -> Callable[[str], tuple[Identity, str]]:
+    """The demo's `/ganti`: the same lookup as `--jabatan`, its refusal shown in the chat."""
+
+    def switch(wanted: str) -> tuple[Identity, str]:
         try:
-            upgrade(engine, url)
+            return terminal_identity(engine, None, wanted)
+        except UserError as refused:
+            raise SwitchRefused(f"Tidak dapat berganti: {refused}.") from None
+
+    return switch
+
+
+def _demo(folder: Path, position: str, settings: Settings) -> None:
+    """The demo in `folder`: its database (made with the bundled 2025 data unless it is
+    already there), its evidence and its charts, so nothing lands in the current folder."""
+    database = folder / DEMO_DATABASE
+    fresh = not database.exists()
+    url = f"sqlite:///{database}"
+    engine = make_engine(url)
+    try:
+        upgrade(engine, url)
+        if fresh:
             with transaction(engine) as session:
                 load_master(session, bundled_path(MASTER_FILE))
                 load_demo(session, bundled_path(DEMO_FILE), resolve_organisation(session=session))
             print("Basis data demo dibuat dengan data Disnakertrans Kabupaten Banjar 2025.")
-            identity, name = terminal_identity(engine, None, args.jabatan)
-            conversations = _conversations(engine, settings, Path(folder) / "bukti")
-            asyncio.run(TerminalChannel(conversations, identity).run(name))
-        finally:
-            engine.dispose()
+        else:
+            print(f"Basis data demo yang tersimpan dipakai lagi: {database}")
+        identity, name = terminal_identity(engine, None, position)
+        conversations = _conversations(engine, settings, folder / "bukti")
+        channel = TerminalChannel(
+            conversations, identity, output_dir=folder / "keluaran", switch=_switcher(engine)
+        )
+        asyncio.run(channel.run(name))
+    finally:
+        engine.dispose()
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    """The demo in a temporary folder, removed at the end, or in `--folder`, kept and reused
+    so a later demo (another `--jabatan`) continues where this one stopped."""
+    if args.folder is not None:
+        folder = Path(args.folder).expanduser()
+        folder.mkdir(parents=True, exist_ok=True)
+        print(f"Folder demo: {folder.resolve()} (tetap tersimpan)")
+        _demo(folder, args.jabatan, settings)
+        return 0
+    with tempfile.TemporaryDirectory(prefix="sicapai-demo-") as temporary:
+        print(
+            f"Folder demo: {temporary} (dihapus saat demo selesai; "
+            "pakai --folder FOLDER untuk menyimpannya)"
+        )
+        _demo(Path(temporary), args.jabatan, settings)
     return 0
 
 
@@ -201,7 +271,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     assert token is not None
     setup_logging(token, verbose=args.verbose)
     engine = open_engine(settings.database_url)
-    from telegram.error import InvalidToken, TelegramError
+    from telegram.error import InvalidToken, NetworkError, TelegramError, TimedOut
 
     from sicapai.bot.logs import REDACTED
     from sicapai.bot.telegram import build_application  # heavy import: only when running
@@ -215,7 +285,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         else ChartRenderer(mode="thread")
     )
     application = build_application(conversations, token=token, base_url=settings.telegram_base_url)
-    log.info("SiCapai berjalan (polling); hentikan dengan Ctrl-C")
+    _announce_when_started(application)
     try:
         application.run_polling(
             allowed_updates=["message", "callback_query"], drop_pending_updates=False
@@ -225,12 +295,35 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         raise UserError(
             "TELEGRAM_BOT_TOKEN ditolak oleh Bot API; periksa tokennya di @BotFather"
         ) from None
-    except TelegramError as exc:  # the Bot API cannot be reached at start-up
+    except TimedOut:  # the Bot API cannot be reached at start-up
+        raise UserError(
+            f"Bot API di {settings.telegram_base_url} tidak menjawab (waktu tunggu habis); "
+            "periksa jaringan server dan TELEGRAM_BASE_URL"
+        ) from None
+    except NetworkError:
+        raise UserError(
+            f"Bot API di {settings.telegram_base_url} tidak dapat dihubungi; periksa jaringan "
+            "server dan TELEGRAM_BASE_URL"
+        ) from None
+    except TelegramError as exc:
         reason = str(exc).replace(token, REDACTED)
-        raise UserError(f"Bot API (TELEGRAM_BASE_URL) tidak dapat dihubungi: {reason}") from None
+        raise UserError(f"Bot API menolak permintaan awal bot: {reason}") from None
     finally:
         engine.dispose()
     return 0
+
+
+def _announce_when_started(application: Any) -> None:
+    """Say "running" once the Bot API has answered, not before: a bot that cannot reach it
+    ends with one error line, and a "running" line above it would contradict it."""
+    started = application.post_init
+
+    async def announce(app: Any) -> None:
+        if started is not None:
+            await started(app)
+        log.info("SiCapai berjalan (polling); hentikan dengan Ctrl-C")
+
+    application.post_init = announce
 
 
 def _run_channels(args: argparse.Namespace, settings: Settings, whatsapp: WhatsAppConfig) -> int:
@@ -282,11 +375,31 @@ def add_commands(sub: Subcommands) -> None:
     undang.set_defaults(handler=cmd_undang)
 
     chat = sub.add_parser("chat", help="percakapan di terminal sebagai pemegang jabatan")
-    chat.add_argument("--jabatan", required=True)
+    chat.add_argument(
+        "--jabatan",
+        required=True,
+        help='jabatan yang diperankan, mis. "Kasi Penempatan Tenaga Kerja", atau "admin"',
+    )
+    chat.add_argument(
+        "--keluaran",
+        type=Path,
+        help="folder untuk grafik dan berkas dari bot (bawaan: SICAPAI_OUTPUT_DIR, "
+        "atau sicapai-keluaran)",
+    )
     chat.set_defaults(handler=cmd_chat)
 
     demo = sub.add_parser("demo", help="coba SiCapai di terminal dengan data contoh 2025")
-    demo.add_argument("--jabatan", default=DEMO_POSITION)
+    demo.add_argument(
+        "--jabatan",
+        default=DEMO_POSITION,
+        help=f'jabatan yang diperankan, atau "admin" (bawaan: {DEMO_POSITION}); di dalam '
+        "demo, /ganti JABATAN berganti orang",
+    )
+    demo.add_argument(
+        "--folder",
+        help="simpan basis data demo, bukti dan grafiknya di folder ini dan pakai lagi pada "
+        "demo berikutnya (tanpa opsi ini: folder sementara yang dihapus saat selesai)",
+    )
     demo.set_defaults(handler=cmd_demo)
 
     run = sub.add_parser("run", help="jalankan bot (Telegram dan/atau WhatsApp)")

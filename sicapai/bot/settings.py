@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from sicapai.handlers.texts.cli import unknown_time_zone
+
 
 class Settings(BaseSettings):
     """Deployment settings; every field maps to an upper-case environment variable."""
@@ -25,6 +27,7 @@ class Settings(BaseSettings):
     sicapai_tz: str = "Asia/Makassar"
     sicapai_tahun: int | None = None
     sicapai_files_dir: Path = Path("bukti")
+    sicapai_output_dir: Path = Path("sicapai-keluaran")  # charts and exports of `sicapai chat`
     # worker processes for conversation turns in `sicapai run` (0: threads in the bot's process)
     sicapai_turn_workers: int = Field(default=2, ge=0, le=32)
     # processes that draw charts in `sicapai run` (0: a thread in the bot's process)
@@ -56,7 +59,7 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
+            raise ValueError(unknown_time_zone(value)) from exc
         return value
 
     @field_validator(

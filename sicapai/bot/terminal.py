@@ -4,6 +4,12 @@ Buttons are shown as numbered choices: type the number (or `#N`) to press one, `
 to send a file. Photos and documents the bot sends are saved as files and their paths printed.
 Ends cleanly at end of input, whether stdin is a terminal, a pipe, or closed.
 
+Charts and exports land in the session's output folder, numbered, and a file already there is
+never overwritten: a second session (or a second demo) takes the next free number.
+
+In the demo, `/ganti JABATAN` (or `/ganti admin`) plays another person in the same database,
+so a kasi's report reaches the kabid's review within one sitting.
+
 Nobody receives on the terminal while no session runs, so notices and reminders for a
 terminal chat wait in the outbox (pending, not an attempt). A session registers its sender
 with the outbox while it runs and, before the first prompt (and after each turn), shows what
@@ -16,6 +22,7 @@ import asyncio
 import mimetypes
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -47,6 +54,25 @@ INTRO = (
     "[1], [2], …: ketik nomornya (atau #1) untuk memilih. /berkas PATH mengirim berkas.\n"
     "Akhiri dengan Ctrl-D.\n"
 )
+OUTPUT_FOLDER = "Grafik dan berkas dari bot disimpan di {folder}\n"
+SWITCH_HINT = (
+    "Ketik /ganti NAMA JABATAN untuk berganti orang, mis. /ganti Kepala Bidang Tenaga Kerja\n"
+    "atau /ganti admin.\n"
+)
+SWITCH_COMMAND = "/ganti"
+SWITCH_USAGE = (
+    "Sebutkan jabatan yang ingin Anda perankan, mis. /ganti Kepala Bidang Tenaga Kerja atau\n"
+    "/ganti admin.\n"
+)
+SWITCHED = "Sekarang Anda berperan sebagai {who}.\n"
+
+
+class SwitchRefused(Exception):
+    """The position asked for with /ganti is not known; the message says why, in Indonesian."""
+
+
+Switch = Callable[[str], tuple[Identity, str]]
+"""From what was typed after /ganti to the identity to play and its readable name."""
 
 
 class TerminalChannel:
@@ -59,6 +85,7 @@ class TerminalChannel:
         stdout: TextIO | None = None,
         output_dir: Path | None = None,
         outbox: OutboxSender | None = None,
+        switch: Switch | None = None,
     ) -> None:
         self.conversations = conversations
         self.identity = identity
@@ -70,6 +97,7 @@ class TerminalChannel:
         self.output_dir = output_dir or Path("sicapai-keluaran")
         self.buttons: list[Button] = []
         self._saved = 0
+        self.switch = switch  # only the demo plays several people
 
     def write(self, text: str) -> None:
         self.stdout.write(text)
@@ -77,6 +105,9 @@ class TerminalChannel:
 
     async def run(self, who: str) -> None:
         self.write(INTRO.format(who=who))
+        self.write(OUTPUT_FOLDER.format(folder=self.output_dir.resolve()))
+        if self.switch is not None:
+            self.write(SWITCH_HINT)
         self.outbox.register(CHANNEL, self.receive)  # the terminal receives while this runs
         try:
             await self.catch_up(st.WHILE_AWAY)
@@ -117,12 +148,33 @@ class TerminalChannel:
                 self.write(line + "\n")  # piped input is not echoed: show what was "typed"
             if not line:
                 continue
+            if self.switch is not None and line.split(" ", 1)[0].lower() == SWITCH_COMMAND:
+                await self.switch_to(line[len(SWITCH_COMMAND) :].strip())
+                continue
             event = self.event_for(line)
             if event is None:
                 continue
             result = await self.conversations.handle(self.identity, event)
             self.show(result.replies)
             await self.catch_up(st.MEANWHILE)  # what came for the person meanwhile
+
+    async def switch_to(self, wanted: str) -> None:
+        """Play another person from the next line on; what waited for them is shown first, so
+        the kabid sees the kasi's report the moment the demo switches to them."""
+        if self.switch is None:
+            return
+        if not wanted:
+            self.write(SWITCH_USAGE)
+            return
+        try:
+            identity, who = await asyncio.to_thread(self.switch, wanted)
+        except SwitchRefused as refused:
+            self.write(f"{refused}\n")
+            return
+        self.identity = identity
+        self.buttons = []  # the previous person's menu is not this person's to press
+        self.write(SWITCHED.format(who=who))
+        await self.catch_up(st.WHILE_AWAY)
 
     def _interactive(self) -> bool:
         try:
@@ -194,9 +246,17 @@ class TerminalChannel:
             self.buttons = numbered
 
     def save(self, reply: Reply) -> Path:
+        """Write under the next free number; exclusive creation, so an earlier chart (or
+        another session's, at the same moment) is never overwritten."""
         self.output_dir.mkdir(parents=True, exist_ok=True)
-        self._saved += 1
         name = reply.filename or ("grafik.png" if reply.photo is not None else "berkas")
-        target = self.output_dir / f"{self._saved:02d}-{name}"
-        target.write_bytes(reply.photo if reply.photo is not None else reply.document or b"")
-        return target.resolve()
+        content = reply.photo if reply.photo is not None else reply.document or b""
+        while True:
+            self._saved += 1
+            target = self.output_dir / f"{self._saved:02d}-{name}"
+            try:
+                with target.open("xb") as out:
+                    out.write(content)
+            except FileExistsError:
+                continue
+            return target.resolve()

@@ -16,14 +16,16 @@ from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from sicapai.excel.export_rows import ExportData
 from sicapai.excel.writer import CellKind, Column, Styled, new_workbook, write_table
 from sicapai.reports.capaian import absorption, achievement, efficiency, round2
 from sicapai.reports.domain import Status
+from sicapai.reports.numbers import XLSX_PERCENT, xlsx_format
 from sicapai.reports.periods import ROMAN
 from sicapai.reports.summary import IndicatorResult, sort_by_code, sort_by_report
-from sicapai.reports.tables import capaian_rows
+from sicapai.reports.tables import KIND_KEY, capaian_rows
 
 SHEETS = (
     "Tabel 3.2",
@@ -60,6 +62,30 @@ def _period_label(year: int, quarter: int) -> str:
 
 def _r2(value: Decimal | None) -> Decimal | None:
     return round2(value) if value is not None else None
+
+
+def _table(
+    ws: Worksheet,
+    columns: list[Column],
+    body: list[list[Any]],
+    kinds: list[str | None],
+    **options: Any,
+) -> None:
+    """Write a table, then give its figures the table rule's display formats.
+
+    The shared writer formats by column, but a column of Tabel 3.3 holds percentages on one
+    row and job seekers on the next: a percentage shows "100,00%", a count "1.762" (domain
+    brief, "How numbers are printed"). `kinds` holds each row's indicator kind, or None for a
+    row that is not an indicator's.
+    """
+    first = write_table(ws, columns, body, **options)
+    for offset, kind in enumerate(kinds):
+        for index, column in enumerate(columns, start=1):
+            cell = ws.cell(row=first + offset, column=index)
+            if column.kind is CellKind.PERCENT:
+                cell.number_format = XLSX_PERCENT
+            elif column.kind is CellKind.NUMBER and kind is not None:
+                cell.number_format = xlsx_format(kind)
 
 
 def build_export(data: ExportData) -> Workbook:
@@ -102,10 +128,11 @@ def _goal_sheet(workbook: Workbook, results: list[IndicatorResult], label: str) 
         [n, r["sasaran"], r["indikator"], r["target"], r["satuan"], r["realisasi"], r["capaian"]]
         for n, r in enumerate(rows, start=1)
     ]
-    write_table(
+    _table(
         workbook.create_sheet("Tabel 3.2"),
         columns,
         body,
+        [r[KIND_KEY] for r in rows],
         title=f"Tabel 3.2 Realisasi Tujuan {label}",
     )
 
@@ -135,10 +162,11 @@ def _performance_sheet(workbook: Workbook, results: list[IndicatorResult], label
         ]
         for n, r in enumerate(rows, start=1)
     ]
-    write_table(
+    _table(
         workbook.create_sheet("Tabel 3.3"),
         columns,
         body,
+        [r[KIND_KEY] for r in rows],
         title=f"Tabel 3.3 Realisasi Kinerja {label}",
     )
 
@@ -151,8 +179,10 @@ def _past_sheet(workbook: Workbook, data: ExportData, results: list[IndicatorRes
         columns += [Column("Realisasi", CellKind.NUMBER), Column("Capaian (%)", CellKind.PERCENT)]
     groups += [(f"Tahun {year}", 2) for year in years]
     body: list[list[Any]] = []
+    kinds: list[str | None] = []
     for n, result in enumerate(sort_by_code([r for r in results if not is_goal(r)]), start=1):
         spec = result.spec
+        kinds.append(spec.kind)
         row: list[Any] = [
             n,
             spec.objective,
@@ -168,7 +198,7 @@ def _past_sheet(workbook: Workbook, data: ExportData, results: list[IndicatorRes
         body.append(row)
     title = f"Tabel 3.4 Perbandingan Realisasi/Capaian Kinerja Tahun {data.year}"
     title += " Dengan Tahun Sebelumnya"
-    write_table(workbook.create_sheet("Tabel 3.4"), columns, body, title=title, groups=groups)
+    _table(workbook.create_sheet("Tabel 3.4"), columns, body, kinds, title=title, groups=groups)
 
 
 def _renstra_sheet(
@@ -185,12 +215,14 @@ def _renstra_sheet(
         Column("Persentase Capaian Periode Akhir Renstra (%)", CellKind.PERCENT),
     ]
     body: list[list[Any]] = []
+    kinds: list[str | None] = []
     ordered = sort_by_report([r for r in results if not is_goal(r)])
     for result in ordered:
         renstra = data.renstra.get(result.spec.code)
         if renstra is None:
             continue
         spec = result.spec
+        kinds.append(spec.kind)
         toward = achievement(
             result.realisation.value,
             renstra.target,
@@ -212,7 +244,7 @@ def _renstra_sheet(
     ends = sorted({r.end_year for r in data.renstra.values()})
     suffix = f" ({ends[0]})" if len(ends) == 1 else ""
     title = f"Tabel 3.5 Perbandingan Realisasi Kinerja {label} Dengan Target Periode Akhir"
-    write_table(workbook.create_sheet("Tabel 3.5"), columns, body, title=title + suffix)
+    _table(workbook.create_sheet("Tabel 3.5"), columns, body, kinds, title=title + suffix)
 
 
 def _efficiency_sheet(
@@ -246,10 +278,11 @@ def _efficiency_sheet(
                 efficiency(achieved, spent),  # of the printed (rounded) figures, as the seed
             ]
         )
-    write_table(
+    _table(
         workbook.create_sheet("Tabel 3.7"),
         columns,
         body,
+        [None] * len(body),
         title=f"Tabel 3.7 Efisiensi Penggunaan Sumber Daya {label}",
     )
 
@@ -280,10 +313,11 @@ def _spending_sheet(workbook: Workbook, data: ExportData) -> None:
                 _r2(absorption(row.realisation, row.ceiling)),
             ]
         )
-    write_table(
+    _table(
         workbook.create_sheet("Tabel 3.10"),
         columns,
         body,
+        [None] * len(body),
         title=f"Tabel 3.10 Realisasi Jenis Belanja Tahun {data.year}",
     )
 
@@ -333,7 +367,7 @@ def _budget_sheet(workbook: Workbook, data: ExportData, label: str) -> None:
             ]
         )
     title = f"Tabel 3.11 Realisasi Anggaran Berdasarkan Program, Kegiatan Dan Sub Kegiatan {label}"
-    write_table(workbook.create_sheet("Tabel 3.11"), columns, body, title=title)
+    _table(workbook.create_sheet("Tabel 3.11"), columns, body, [None] * len(body), title=title)
 
 
 def _status(result: IndicatorResult) -> str:
@@ -376,10 +410,11 @@ def _quarters_sheet(workbook: Workbook, data: ExportData) -> None:
                 _status(result),
             ]
         body.append(row)
-    write_table(
+    _table(
         workbook.create_sheet("Per Triwulan"),
         columns,
         body,
+        [b.spec.kind for b in ordered],
         title=f"Target dan Realisasi per Triwulan Tahun {data.year} (kumulatif s.d. triwulan)",
         groups=groups,
     )

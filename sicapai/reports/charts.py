@@ -54,7 +54,7 @@ from sicapai.reports.chart_specs import (
     TrendPoint,
     chart_key,
 )
-from sicapai.reports.numbers import format_number, format_percent, round_half_up
+from sicapai.reports.numbers import chat_number, chat_percent, round_half_up
 
 __all__ = [
     "CRITERION_COLOURS",
@@ -250,7 +250,7 @@ def capaian_bars_layout(chart: CapaianChart) -> CapaianLayout:
             value_label, colour = NOT_COMPUTABLE_TEXT, NOT_COMPUTABLE_COLOUR
         else:
             band = _band(bar.code, bar.achievement, bar.criterion)
-            value_label, colour = format_percent(bar.achievement), CRITERION_COLOURS[band]
+            value_label, colour = chat_percent(bar.achievement), CRITERION_COLOURS[band]
         specs.append(
             BarSpec(
                 label=wrap_label(bar.code, bar.name, max_lines=lines),
@@ -271,7 +271,7 @@ def trend_layout(chart: TrendChart) -> TrendLayout:
     if not chart.previous_years and all(p.realisation is None for p in chart.points):
         raise EmptyChart()
     percent = chart.unit_label.strip().lower() in {"persen", "%"}
-    show = format_percent if percent else format_number
+    show = chat_percent if percent else chat_number
     columns = [
         TrendColumn(str(year), value, show(value), PREVIOUS_YEAR_COLOUR, None, True)
         for year, value in chart.previous_years
@@ -307,7 +307,7 @@ def budget_bars_layout(chart: BudgetChart) -> BudgetLayout:
         elif rate is None:
             value_label = "pagu 0"
         else:
-            value_label = format_percent(rate)
+            value_label = chat_percent(rate)
         over = bar.spent is not None and bar.spent > bar.ceiling
         rows.append(
             BudgetRow(
@@ -341,9 +341,9 @@ def efficiency_layout(chart: EfficiencyChart) -> EfficiencyLayout:
             EfficiencyRow(
                 label=f"{first}\n{rest}" if rest else first,
                 achievement=point.achievement,
-                achievement_label=format_percent(point.achievement),
+                achievement_label=chat_percent(point.achievement),
                 absorption=point.absorption,
-                absorption_label=format_percent(point.absorption),
+                absorption_label=chat_percent(point.absorption),
                 efficiency=gap,
                 efficiency_label=gap_label,
             )
@@ -368,8 +368,8 @@ def format_rupiah_short(value: Decimal | int, places: int = 1) -> str:
         if scaled >= 1000 and index > 0:  # 999,96 jt rounds up to "1 M", not "1.000 jt"
             size, suffix = _RUPIAH_UNITS[index - 1]
             scaled = round_half_up(amount / size, places)
-        return f"{sign}Rp {format_number(scaled)} {suffix}"
-    return f"{sign}Rp {format_number(round_half_up(amount, 0))}"
+        return f"{sign}Rp {chat_number(scaled)} {suffix}"
+    return f"{sign}Rp {chat_number(round_half_up(amount, 0))}"
 
 
 _RUPIAH_UNITS: Final = ((10**12, "T"), (10**9, "M"), (10**6, "jt"), (10**3, "rb"))
@@ -436,7 +436,7 @@ def _draw_trend(chart: TrendChart) -> Figure:
     if layout.percent:
         _percent_axis(ax, "y")
     else:
-        _number_axis(ax, "y", format_number)
+        _number_axis(ax, "y", chat_number)
     ax.set_ylabel(layout.unit_label, fontsize=FONT_PT, color=TEXT_COLOUR)
     return figure
 
@@ -631,7 +631,7 @@ def _set_value_limits(
 
 
 def _percent_axis(ax: Axes, axis: Literal["x", "y"]) -> None:
-    _number_axis(ax, axis, format_percent)
+    _number_axis(ax, axis, chat_percent)
 
 
 def _number_axis(
@@ -660,9 +660,9 @@ def _legend_handle(entry: LegendEntry) -> Artist:
 
 def _criterion_legend() -> list[tuple[Criterion, str]]:
     """Legend texts from Tabel 3.1's bounds, so the legend cannot drift from the rule."""
-    entries = [(band, f"{band} ≥ {format_number(bound)}%") for bound, band in CRITERION_BOUNDS]
+    entries = [(band, f"{band} ≥ {chat_number(bound)}%") for bound, band in CRITERION_BOUNDS]
     lowest = CRITERION_BOUNDS[-1][0]
-    entries.append((Criterion.VERY_LOW, f"{Criterion.VERY_LOW} < {format_number(lowest)}%"))
+    entries.append((Criterion.VERY_LOW, f"{Criterion.VERY_LOW} < {chat_number(lowest)}%"))
     return entries
 
 
@@ -676,7 +676,7 @@ def _band(code: str, achieved: Decimal, given: str | None) -> str:
 
 
 def _signed(value: Decimal) -> str:
-    shown = format_number(value.copy_abs())
+    shown = chat_number(value.copy_abs())
     if round_half_up(value) == 0:
         return shown
     return ("+" if value > 0 else "−") + shown

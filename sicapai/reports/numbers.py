@@ -22,10 +22,26 @@ The ambiguity rule, in order:
 * English-style text whose meaning is clear but whose convention is the wrong one ("1,762.50",
   "2,526,926,600") is refused with the Indonesian spelling to type instead; accepting it would
   teach people that both conventions work, and then "1,762" could never be asked about.
+* A word for the scale after the figure — "rb"/"ribu", "jt"/"juta", "M"/"miliar" — multiplies
+  it ("25 juta" is 25.000.000, "2,5 M" is 2.500.000.000), because that is how amounts are said
+  aloud; `ParsedNumber.scaled` tells the bot to echo the full figure so the person sees what
+  was read. A percentage has no scale ("5 juta%" is refused).
 
 Printing follows the CLDR `id` locale through Babel, but every value is first rounded half up
 on Decimal: Babel rounds half-even (50.065 would print "50,06") and the LKjIP rounds half up.
 Values are Decimals end to end and never pass through float.
+
+Every surface prints through the named functions at the end of this module, one rule per
+surface (domain brief, "How numbers are printed"), because a reader who sees "176,2%" in the
+chat and "1.762,00" in the CLI table stops trusting both:
+
+* chat and charts trim trailing zeros: `chat_number`, `chat_percent` ("100%", "176,2%");
+* tables (the CLI table, CSV, the XLSX display formats) keep two decimals on percentages:
+  `table_number`, `table_percent` ("100,00%"), `XLSX_PERCENT`;
+* counts are whole everywhere: `count` ("1.762", never "1.762,00"), `XLSX_COUNT`;
+* rupiah without decimals: `rupiah` ("Rp 2.526.926.600").
+
+`chat_figure` and `table_figure` pick among them by the indicator's kind.
 """
 
 from __future__ import annotations
@@ -38,18 +54,29 @@ from typing import Final
 
 from babel.numbers import format_decimal
 
+from sicapai.reports.domain import Kind
+
 __all__ = [
     "MAX_INPUT_LENGTH",
     "PERCENT_PLAUSIBLE_MAX",
     "Field",
     "ParsedNumber",
     "Problem",
+    "chat_figure",
+    "chat_number",
+    "chat_percent",
+    "count",
     "format_number",
     "format_percent",
     "format_rupiah",
     "parse_number",
     "round_half_up",
+    "rupiah",
     "spell_exact",
+    "table_figure",
+    "table_number",
+    "table_percent",
+    "xlsx_format",
 ]
 
 LOCALE: Final = "id"
@@ -82,6 +109,7 @@ class Problem(StrEnum):
     TOO_MANY_CENTS = "sen"  # a third decimal in rupiah
     MALFORMED = "tidak_terbaca"
     ENGLISH = "cara_inggris"  # `meant` holds the value, to be shown the Indonesian way
+    SCALE_ON_PERCENT = "skala_persen"  # "ribu", "juta", "miliar" on a percentage
     AMBIGUOUS = "ambigu"  # `choices` holds the two readings, `mark` the separator
 
 
@@ -101,6 +129,7 @@ class ParsedNumber:
     field: Field = Field.NUMBER
     meant: Decimal | None = None
     mark: str = ""
+    scaled: bool = False  # a scale word was read ("25 juta"): echo the full figure
 
     def __post_init__(self) -> None:
         # Guard the invariant here so a half-filled result can never reach a handler.
@@ -151,10 +180,21 @@ _SHAPE = re.compile(
     (?P<sign2>[-+]\ ?)?
     (?P<body>[0-9](?:[0-9.,\ ]*[0-9])?)
     (?P<nocents>,-{1,2})?
+    (?P<scale>\ ?(?:ribu|rb|juta|jt|miliar|milyar|m)\b\.?)?
     (?P<pct>\ ?(?:%|persen))?
     """,
     re.IGNORECASE | re.ASCII | re.VERBOSE,
 )
+SCALES: Final = {
+    "ribu": 3,
+    "rb": 3,
+    "juta": 6,
+    "jt": 6,
+    "miliar": 9,
+    "milyar": 9,
+    "m": 9,
+}
+"""Scale words as offices write amounts, by the power of ten each stands for."""
 _NUMBERISH_TOKEN = re.compile(r"[-+]?(?:rp\.?)?[0-9][0-9.,]*%?", re.IGNORECASE | re.ASCII)
 _THOUSANDS_HEAD = re.compile(r"[1-9][0-9]{0,2}", re.ASCII)
 _GROUPED_DOTS = re.compile(r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+", re.ASCII)
@@ -201,12 +241,14 @@ def _parse(shown: str, field: Field) -> ParsedNumber:
         if field is not Field.RUPIAH or "," in body:
             raise _Refused(Problem.NOT_A_NUMBER)
     negative = (match["sign"] or match["sign2"] or "").strip() == "-"
+    power = _scale(match["scale"], field, has_nocents=bool(match["nocents"]))
 
-    reading = _read_body(body, shown, field)
+    # a scaled amount may carry more decimals than sen ("1,2345 juta"): checked once scaled
+    reading = _read_body(body, shown, Field.NUMBER if power and field is Field.RUPIAH else field)
     if isinstance(reading, _Ambiguous):
         first, second = (
-            _signed(reading.as_decimal, negative),
-            _signed(reading.as_thousands, negative),
+            _signed(_scaled(reading.as_decimal, power, field), negative),
+            _signed(_scaled(reading.as_thousands, power, field), negative),
         )
         return ParsedNumber(
             problem=Problem.AMBIGUOUS,
@@ -214,8 +256,35 @@ def _parse(shown: str, field: Field) -> ParsedNumber:
             shown=shown,
             field=field,
             mark=reading.mark,
+            scaled=bool(power),
         )
-    return ParsedNumber(value=_signed(reading, negative))
+    value = _signed(_scaled(reading, power, field), negative)
+    if power:  # what was typed and how, for the echo of the full figure
+        return ParsedNumber(value=value, scaled=True, shown=shown, field=field)
+    return ParsedNumber(value=value)
+
+
+def _scale(word: str | None, field: Field, *, has_nocents: bool) -> int:
+    """The power of ten a scale word stands for (0 without one)."""
+    if not word:
+        return 0
+    if field is Field.PERCENT:
+        raise _Refused(Problem.SCALE_ON_PERCENT)
+    scale = word.strip().rstrip(".").lower()
+    if has_nocents or (scale == "m" and field is not Field.RUPIAH):
+        # "50.000,- juta" means nothing, and "25 m" of people may be metres, not miliar
+        raise _Refused(Problem.NOT_A_NUMBER)
+    return SCALES[scale]
+
+
+def _scaled(value: Decimal, power: int, field: Field) -> Decimal:
+    if not power:
+        return value
+    result = value.scaleb(power)
+    if field is Field.RUPIAH and decimal_places(result.normalize()) > RUPIAH_MAX_PLACES:
+        raise _Refused(Problem.TOO_MANY_CENTS)
+    # "25 juta" is 25000000, not 2.5E+7: keep the plain digits the rest of the bot prints
+    return result.quantize(Decimal(1)) if result == result.to_integral_value() else result
 
 
 def _signed(value: Decimal, negative: bool) -> Decimal:
@@ -374,3 +443,77 @@ def format_rupiah(value: Decimal | int) -> str:
     places = 0 if rounded == rounded.to_integral_value() else 2
     sign = "-" if rounded < 0 else ""
     return f"{sign}Rp {format_number(rounded.copy_abs(), places)}"
+
+
+# --- the one rule per surface -------------------------------------------------------------
+
+XLSX_PERCENT: Final = '0.00"%"'
+"""Two decimals and a literal "%": the cell holds percent points (131.73), so Excel's own "%"
+(which multiplies by 100) must not be used."""
+XLSX_COUNT: Final = "#,##0"
+XLSX_NUMBER: Final = "#,##0.00"
+"""Excel stores formats in its invariant notation and shows the id separators (1.762,50)."""
+
+
+def chat_number(value: Decimal | int) -> str:
+    """A figure in a chat reply or on a chart: trailing zeros trimmed ("80,3", "1.762")."""
+    return format_number(value)
+
+
+def chat_percent(value: Decimal | int) -> str:
+    """A percentage in a chat reply or on a chart: "100%", "176,2%", "131,71%"."""
+    return format_percent(value)
+
+
+def table_number(value: Decimal | int) -> str:
+    """A score or index in a table: two decimals, as the report's tables print them."""
+    return format_number(value, 2)
+
+
+def table_percent(value: Decimal | int) -> str:
+    """A percentage in a table: always two decimals ("100,00%", "131,73%")."""
+    return format_percent(value, 2)
+
+
+def count(value: Decimal | int) -> str:
+    """People, documents, cases: whole numbers on every surface ("1.762", never "1.762,00").
+
+    A count is whole unless a split target made it fractional (5 documents a year is 3,75 by
+    TW III); that one keeps its decimals trimmed rather than being rounded into a false figure.
+    """
+    number = _require_decimal(value)
+    if number == number.to_integral_value():
+        return format_number(number, 0)
+    return format_number(number)
+
+
+def rupiah(value: Decimal | int) -> str:
+    """Money on every surface: "Rp 2.526.926.600"; sen appear only when a figure has them."""
+    return format_rupiah(value)
+
+
+def chat_figure(value: Decimal | int, kind: str) -> str:
+    """An indicator's target or realisasi in the chat or on a chart, by the indicator's kind."""
+    if kind == Kind.RATIO:
+        return chat_percent(value)
+    if kind == Kind.COUNT:
+        return count(value)
+    return chat_number(value)
+
+
+def table_figure(value: Decimal | int, kind: str) -> str:
+    """An indicator's target or realisasi in a table, by the indicator's kind."""
+    if kind == Kind.RATIO:
+        return table_percent(value)
+    if kind == Kind.COUNT:
+        return count(value)
+    return table_number(value)
+
+
+def xlsx_format(kind: str) -> str:
+    """The display format of an indicator's target or realisasi cell in a workbook."""
+    if kind == Kind.RATIO:
+        return XLSX_PERCENT
+    if kind == Kind.COUNT:
+        return XLSX_COUNT
+    return XLSX_NUMBER

@@ -1,6 +1,8 @@
 """Tabel 3.3 (realisasi kinerja) as rows, and its three printed forms: table, CSV, JSON.
 
-Numbers are rounded half up to two decimals once, here, so every form agrees.
+Numbers are rounded half up to two decimals once, here, so every form agrees; each form then
+prints them by the table rule of `reports.numbers` (percentages with two decimals, counts
+whole), so a count of 1.762 job seekers never reads "1.762,00".
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 from sicapai.reports.capaian import round2
-from sicapai.reports.numbers import format_number
+from sicapai.reports.domain import Kind
+from sicapai.reports.numbers import count, table_figure, table_percent
 from sicapai.reports.summary import IndicatorResult
 
 TABLE_KEYS = (
@@ -26,6 +29,10 @@ TABLE_KEYS = (
     "capaian",
     "kriteria",
 )
+KIND_KEY = "jenis"
+"""Each row also carries its indicator's kind, which decides how target and realisasi print;
+it is not one of the table's columns (TABLE_KEYS), so no printed form shows it."""
+FIGURE_KEYS = ("target", "realisasi")
 
 
 def capaian_rows(results: list[IndicatorResult]) -> list[dict[str, Any]]:
@@ -43,6 +50,7 @@ def capaian_rows(results: list[IndicatorResult]) -> list[dict[str, Any]]:
                 "realisasi": _maybe_round(result.realisation.value),
                 "capaian": _maybe_round(result.achievement.value),
                 "kriteria": str(result.criterion) if result.criterion else None,
+                KIND_KEY: spec.kind,
             }
         )
     return rows
@@ -61,18 +69,21 @@ def _json_number(value: Any) -> Any:
 def to_json(rows: list[dict[str, Any]]) -> str:
     """A list of objects; numbers are JSON numbers in percent points (131.71, not 1.3171)."""
     return json.dumps(
-        [{k: _json_number(v) for k, v in row.items()} for row in rows],
+        [{k: _json_number(row[k]) for k in TABLE_KEYS} for row in rows],
         ensure_ascii=False,
         indent=2,
     )
 
 
-def _csv_cell(value: Any) -> str:
+def _csv_cell(key: str, value: Any, kind: str) -> str:
+    """No thousands separator and no "%": Indonesian Excel must read the cell as a number in
+    percent points, as the JSON gives it; but a count is whole there too ("1762")."""
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        # no thousands separator, decimal comma: Indonesian Excel reads it as a number
-        return format(value, "f").replace(".", ",")
+        if kind == Kind.COUNT and key in FIGURE_KEYS and value == value.to_integral_value():
+            return str(int(value))
+        return format(round2(value), "f").replace(".", ",")
     return str(value)
 
 
@@ -82,16 +93,19 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
     writer.writerow(TABLE_KEYS)
     for row in rows:
-        writer.writerow([_csv_cell(row[key]) for key in TABLE_KEYS])
+        kind = str(row.get(KIND_KEY, ""))
+        writer.writerow([_csv_cell(key, row[key], kind) for key in TABLE_KEYS])
     return buffer.getvalue()
 
 
-def _cell(key: str, value: Any) -> str:
+def _cell(key: str, value: Any, kind: str) -> str:
     if value is None:
         return "-"
     if isinstance(value, Decimal):
-        # realisasi and capaian always show two decimals, as the report prints them
-        return format_number(value, 2 if key in ("realisasi", "capaian") else None)
+        if key == "capaian":
+            return table_percent(value)
+        if key in FIGURE_KEYS:
+            return table_figure(value, kind) if kind else count(value)
     return str(value)
 
 
@@ -104,12 +118,13 @@ def to_table(rows: list[dict[str, Any]], *, width: int = 34) -> str:
         "Satuan",
         "Target",
         "Realisasi",
-        "Capaian (%)",
+        "Capaian",
         "Kriteria",
     ]
     wrapped: list[list[list[str]]] = []
     for row in rows:
-        cells = [_cell(k, row[k]) for k in TABLE_KEYS]
+        kind = str(row.get(KIND_KEY, ""))
+        cells = [_cell(k, row[k], kind) for k in TABLE_KEYS]
         wrapped.append(
             [textwrap.wrap(c, width) or [""] if i in (1, 2) else [c] for i, c in enumerate(cells)]
         )

@@ -790,7 +790,7 @@ def test_export_matches_capaian_and_copies_evidence(seeded: Database, tmp_path: 
     assert [r[0] for r in rows] == list(range(1, 25))
     first = rows[0]
     assert first[2].startswith("Persentase Pencari Kerja Yang Ditempatkan")
-    assert ws["G4"].number_format == "0.00" and ws["G4"].value == 131.73
+    assert ws["G4"].number_format == '0.00"%"' and ws["G4"].value == 131.73
 
     goal = workbook["Tabel 3.2"]
     assert _values(goal, 4)[3:] == (

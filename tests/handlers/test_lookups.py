@@ -74,7 +74,7 @@ async def test_summary_reproduces_tabel_3_3(kadis: Chat) -> None:
     assert "Di bawah target triwulan ini" in text and "IK.23" in text and "kendala:" in text
     assert "25 dari 25 indikator sudah dilaporkan" in text
     assert "IK.21</b>" in text and "2024: 4 Dokumen" in text  # against last year (Tabel 3.4)
-    assert "target Renstra 2030: 60% (83,43%)" in text  # against the end of the Renstra
+    assert "target Renstra 2030: 60% (tercapai 83,43% dari target Renstra)" in text
 
 
 async def test_kasi_sees_only_own_indicators_and_cannot_forge_a_wider_scope(

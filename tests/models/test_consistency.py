@@ -33,7 +33,10 @@ def test_finds_the_seed_budget_errors(seeded: Database) -> None:
         for line in lines
     ), text
     # ... and the PK says 4.954.732.500
-    assert any("Rp 4.954.732.500" in line and "[anggaran_pk_tidak_cocok]" in line for line in lines)
+    assert any(
+        "Rp 4.954.732.500" in line and "Perjanjian Kinerja, indikator IK.06" in line
+        for line in lines
+    )
     # Penatausahaan: realisasi 170.025.000 above pagu 166.400.000, printed as 97,87%
     assert any(
         "Penatausahaan" in line and "melebihi pagu" in line and "Rp 170.025.000" in line
@@ -41,21 +44,22 @@ def test_finds_the_seed_budget_errors(seeded: Database) -> None:
     ), text
     assert any("Penatausahaan" in line and "97,87%" in line for line in lines), text
     # Program 1 pagu is not the sum of its kegiatan (because of the 5.954.732.500 typo)
-    assert any(line.startswith("- [induk_tidak_sama_jumlah_anak] 1 ") for line in lines), text
+    program = "- Tabel 3.11 (realisasi anggaran), baris 1 "
+    assert any(line.startswith(program) for line in lines), text
 
 
 def test_finds_printed_percentages_that_do_not_match_their_figures(seeded: Database) -> None:
     lines = _periksa(seeded)
     # 882 / 1762 = 50.056..% printed as 50.05
     assert any(
-        line.startswith("- [persentase_tercetak_tidak_cocok] IK.01") and "50,05" in line
+        line.startswith("- Tabel 3.3 (realisasi kinerja), baris IK.01") and "50,05" in line
         for line in lines
     )
     # Hubungan Industrial: 175 / 474 = 36.92% printed as 37, its capaian 92.5 from the 37
     assert any(
-        line.startswith("- [persentase_tercetak_tidak_cocok] IK.22")
-        and "capaian tercetak 92,5" in line
-        and "92,30" in line
+        line.startswith("- Tabel 3.3 (realisasi kinerja), baris IK.22")
+        and "capaian yang tertulis 92,5%" in line
+        and "92,30%" in line
         for line in lines
     )
 
@@ -76,8 +80,8 @@ def test_finds_ratio_above_denominator_and_cumulative_going_down(seeded: Databas
                 now=utcnow(),
             )
     lines = _periksa(seeded)
-    assert any("[pembilang_melebihi_penyebut] IK.01" in line and "TW III" in line for line in lines)
-    assert any("[kumulatif_turun] IK.01" in line and "TW II" in line for line in lines)
+    assert any("TW III, indikator IK.01" in line and "pembilang" in line for line in lines)
+    assert any("indikator IK.01" in line and "kumulatif TW II" in line for line in lines)
 
 
 def test_cumulative_check_ignores_values_and_reads_each_part() -> None:

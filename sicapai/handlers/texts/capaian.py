@@ -6,11 +6,11 @@ from collections import Counter
 from decimal import Decimal
 
 from sicapai.handlers.texts import esc
-from sicapai.handlers.texts.lapor import CRITERION_MARK, STATUS_MARK, show_figure
+from sicapai.handlers.texts.lapor import CRITERION_MARK, show_figure
 from sicapai.handlers.texts.markup import truncate
-from sicapai.models.summaries import PeriodSummary, StatusRow
+from sicapai.models.summaries import PeriodSummary
 from sicapai.reports.capaian import Criterion, Uncomputable
-from sicapai.reports.numbers import format_percent
+from sicapai.reports.numbers import chat_percent
 from sicapai.reports.periods import quarter_name
 
 MENU_CAPAIAN = "Ringkasan capaian kinerja"
@@ -48,7 +48,7 @@ UNCOMPUTABLE = {
 
 
 def _percent(value: Decimal | None) -> str:
-    return format_percent(value) if value is not None else "-"
+    return chat_percent(value) if value is not None else "-"
 
 
 def uncomputable(why: Uncomputable | None) -> str:
@@ -75,7 +75,7 @@ def _indicator_block(summary: PeriodSummary, index: int) -> str:
     realisation = show_figure(spec.kind, spec.unit_label, result.realisation.value)
     target = show_figure(spec.kind, spec.unit_label, result.target)
     achieved = (
-        f"<b>{format_percent(result.achievement.value)}</b> ({band})"
+        f"<b>{chat_percent(result.achievement.value)}</b> ({band})"
         if result.achievement.value is not None
         else f"tidak dapat dihitung ({uncomputable(result.achievement.why)})"
     )
@@ -95,7 +95,7 @@ def _indicator_block(summary: PeriodSummary, index: int) -> str:
             f"target Renstra {comparison.renstra_year}: "
             f"{show_figure(spec.kind, spec.unit_label, comparison.renstra_target)}"
             + (
-                f" ({format_percent(comparison.renstra_achievement)})"
+                f" (tercapai {chat_percent(comparison.renstra_achievement)} dari target Renstra)"
                 if comparison.renstra_achievement is not None
                 else ""
             )
@@ -157,22 +157,6 @@ def paginate(head: str, blocks: list[str]) -> list[str]:
             f"{page}\n\n<i>Halaman {n + 1} dari {len(pages)}</i>" for n, page in enumerate(pages)
         ]
     return pages
-
-
-def status_pages(rows: list[StatusRow], scope_label: str, year: int, quarter: int) -> list[str]:
-    head = f"<b>Status pelaporan {period_label(year, quarter)}</b> — {esc(scope_label)}"
-    blocks = []
-    done = total = 0
-    for row in rows:
-        who = ", ".join(esc(p) for p in row.people) or "<i>belum terdaftar</i>"
-        marks = ", ".join(
-            f"{STATUS_MARK.get(status, '⏳')} {esc(code)}" for code, status in row.items
-        )
-        done += sum(1 for _, status in row.items if status not in ("belum", "draf", "dikembalikan"))
-        total += len(row.items)
-        blocks.append(f"<b>{esc(row.position)}</b> ({who})\n{marks}")
-    blocks.append(f"Sudah melapor: {done} dari {total} butir. ✅ terkirim · ☑️ disetujui · ⏳ belum")
-    return paginate(head, blocks)
 
 
 def chart_caption(title: str, year: int, quarter: int, read_at: str) -> str:

@@ -63,6 +63,11 @@ def explain(parsed: ParsedNumber) -> str:
                 f"desimal). Tulis dengan titik untuk ribuan dan koma untuk desimal, misalnya "
                 f"{meant}."
             )
+        case Problem.SCALE_ON_PERCENT:
+            return (
+                f"“{shown}”: persentase tidak memakai ribu, juta atau miliar. Tulis "
+                "persentasenya saja, misalnya 29,71%."
+            )
         case Problem.AMBIGUOUS:
             as_decimal, as_thousands = parsed.choices[0], parsed.choices[1]
             name = "koma" if parsed.mark == "," else "titik"
@@ -76,3 +81,11 @@ def explain(parsed: ParsedNumber) -> str:
                 f"({name} sebagai tanda desimal) atau {spell_exact(as_thousands, field)} "
                 f"({name} sebagai pemisah ribuan). {question}"
             )
+
+
+def read_as(parsed: ParsedNumber) -> str:
+    """The full figure a scale word stood for ("25 juta" → "Rp 25.000.000"), for the
+    confirmation; empty when the person typed the figure in full."""
+    if not parsed.scaled or parsed.value is None:
+        return ""
+    return f"“{parsed.shown}” dibaca sebagai {spell_exact(parsed.value, parsed.field, strip=True)}."
