@@ -10,6 +10,7 @@ numbered `BudgetRealisation`, as when it is reported in chat; an unchanged one i
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Final
@@ -131,7 +132,36 @@ def _from_header(
     return parsed
 
 
-def import_realisation(
+@dataclass(frozen=True)
+class PlannedRow:
+    """One filled row of a flawless sheet: the line, the amount in the file and the line's
+    current realisation (None: not reported yet), read before anything is written."""
+
+    row: int
+    cell: str  # where the amount is, e.g. "C7"
+    line: BudgetLine
+    amount: Decimal
+    current: BudgetRealisation | None
+
+    @property
+    def unchanged(self) -> bool:
+        return self.current is not None and self.current.amount == self.amount
+
+
+@dataclass(frozen=True)
+class RealisationPlan:
+    """What a flawless sheet would write, so the chat can show it before it is saved; the
+    period is None when the quarter has no row yet (nothing reported in it)."""
+
+    organisation: Organisation
+    year: int
+    quarter: int
+    period: Period | None
+    rows: list[PlannedRow]
+    skipped: int
+
+
+def check_realisation(
     session: Session,
     ws: Worksheet,
     report: ImportReport,
@@ -139,10 +169,9 @@ def import_realisation(
     organisation: Organisation | None,
     year: int | None,
     quarter: int | None,
-    person_id: int | None,
-    now: datetime,
-) -> None:
-    """Validate the sheet and, if flawless, append the changed realisations (no commit)."""
+) -> RealisationPlan | None:
+    """Validate the sheet without writing; the plan when it is flawless, else None with the
+    problems in `report`. `sicapai impor` and the chat's `/anggaran` share this one check."""
     sheet = REALISATION_SHEET
     problems = Problems()
     org = organisation or resolve_organisation(session=session)
@@ -196,10 +225,8 @@ def import_realisation(
                 amounts.append((row, line, amount))
     report.take(problems)
     if not report.ok or the_year is None or the_quarter is None:
-        return
+        return None
 
-    period = period or ensure_periods(session, org, the_year)[the_quarter]
-    assert period.id is not None
     previous = (
         get_period(session=session, organisation_id=org.id, year=the_year, quarter=the_quarter - 1)
         if the_quarter > 1
@@ -210,8 +237,8 @@ def import_realisation(
         if previous and previous.id
         else {}
     )
-    unchanged = 0
     letter = table.letters["realisasi"] if table else "C"
+    planned: list[PlannedRow] = []
     for row, line, amount in amounts:
         assert line.id is not None
         if amount > line.ceiling:
@@ -239,16 +266,47 @@ def import_realisation(
                     limit=earlier.amount,
                 )
             )
-        current = current_budget(session=session, line_id=line.id, period_id=period.id)
-        if current is not None and current.amount == amount:
+        current = (
+            current_budget(session=session, line_id=line.id, period_id=period.id)
+            if period is not None and period.id is not None
+            else None
+        )
+        planned.append(PlannedRow(row.number, f"{letter}{row.number}", line, amount, current))
+    return RealisationPlan(org, the_year, the_quarter, period, planned, skipped)
+
+
+def import_realisation(
+    session: Session,
+    ws: Worksheet,
+    report: ImportReport,
+    *,
+    organisation: Organisation | None,
+    year: int | None,
+    quarter: int | None,
+    person_id: int | None,
+    now: datetime,
+) -> None:
+    """Validate the sheet and, if flawless, append the changed realisations (no commit)."""
+    plan = check_realisation(
+        session, ws, report, organisation=organisation, year=year, quarter=quarter
+    )
+    if plan is None:
+        return
+    period = plan.period or ensure_periods(session, plan.organisation, plan.year)[plan.quarter]
+    assert period.id is not None
+    unchanged = 0
+    for planned in plan.rows:
+        assert planned.line.id is not None
+        if planned.unchanged:
             unchanged += 1
             continue
+        current = planned.current
         session.add(
             BudgetRealisation(
-                budget_line_id=line.id,
+                budget_line_id=planned.line.id,
                 period_id=period.id,
                 number=(current.number + 1) if current else 1,
-                amount=amount,
+                amount=planned.amount,
                 reason=f"impor berkas {report.filename}",
                 person_id=person_id,
                 source="impor",
@@ -258,6 +316,6 @@ def import_realisation(
         report.add(Count.REALISATION if current is None else Count.CORRECTION)
     if unchanged:
         report.add(Count.UNCHANGED, unchanged)
-    if skipped:
-        report.add(Count.SKIPPED, skipped)
+    if plan.skipped:
+        report.add(Count.SKIPPED, plan.skipped)
     session.flush()

@@ -3,13 +3,26 @@
 Choose a line → see its pagu and last quarter's figure → type the rupiah amount → warnings
 (above pagu, lower than last quarter) → the reason, for a correction → preview with serapan
 → Simpan appends a new realisation number.
+
+"Isi lewat Excel" does the whole quarter at once: the bot sends the realisation workbook
+`sicapai templat` writes, the person sends it back filled, `sicapai impor`'s own check reads
+it (nothing is written), a summary of what would change is shown, and Simpan saves every
+changed line in the turn's one transaction, each on the number the summary was computed from.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 from enum import StrEnum
+from pathlib import Path
+from typing import Any
 
+from sicapai.excel.columns import INDICATOR_SHEET, REALISATION_SHEET
+from sicapai.excel.problems import ImportKind, ImportReport
+from sicapai.excel.realisation_import import RealisationPlan, check_realisation
+from sicapai.excel.template_writer import build_realisation_template
+from sicapai.excel.workbook import WorkbookError, open_workbook
+from sicapai.excel.writer import to_bytes
 from sicapai.handlers import texts
 from sicapai.handlers.flow import (
     BACK_TO_LIST,
@@ -25,11 +38,16 @@ from sicapai.handlers.flow import (
 )
 from sicapai.handlers.port import StoredFile
 from sicapai.handlers.texts import anggaran as t
+from sicapai.handlers.texts import excel as xt
 from sicapai.handlers.texts import lapor as lt
-from sicapai.handlers.texts.numbers import explain
-from sicapai.handlers.turn import Turn
+from sicapai.handlers.texts.capaian import paginate
+from sicapai.handlers.texts.numbers import explain, read_as
+from sicapai.handlers.turn import FileRule, Turn
 from sicapai.models.budget import BudgetLine
+from sicapai.models.guards import BUDGET_CHANGED, Conflict
+from sicapai.models.people import reporting_positions
 from sicapai.models.performance import Period
+from sicapai.models.queries import budget_lines
 from sicapai.models.reporting import (
     current_budget,
     open_periods,
@@ -42,9 +60,11 @@ from sicapai.models.types import ident
 from sicapai.reports.capaian import absorption
 from sicapai.reports.dates import local_datetime
 from sicapai.reports.numbers import Field, format_percent, format_rupiah, parse_number
-from sicapai.reports.periods import default_quarter, quarter_name
+from sicapai.reports.periods import current_quarter, quarter_name
 
 PAGE_SIZE = 8
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXCEL_FILES = FileRule(frozenset({XLSX}), frozenset({".xlsx"}), photos=False, refusal=t.NOT_EXCEL)
 
 
 class S(StrEnum):
@@ -58,6 +78,8 @@ class S(StrEnum):
     LEBIH = "lebih"  # above the pagu: confirm?
     ALASAN = "alasan"  # why a saved amount is corrected
     PRATINJAU = "pratinjau"
+    EXCEL = "excel"  # the workbook was sent: waiting for it to come back filled
+    RINGKASAN = "ringkasan"  # (excel_rows) what the workbook changes: Simpan or Batal
 
 
 class A(StrEnum):
@@ -69,6 +91,8 @@ class A(StrEnum):
     OVER_OK = "ok_lebih"
     LOWER_OK = "ok_turun"
     SAVE = "simpan"
+    EXCEL = "xl"  # "Isi lewat Excel" under the list
+    SAVE_EXCEL = "simpan_xl"
 
 
 def _lines(turn: Turn, year: int) -> list[BudgetLine]:
@@ -91,8 +115,9 @@ def open_anggaran(turn: Turn, args: str = "") -> None:
     if not periods:
         turn.say(lt.NO_OPEN_PERIOD)
         return
-    locked = [q for q in (1, 2, 3, 4) if q not in {p.quarter for p in periods}]
-    quarter = default_quarter(year, turn.local_now().date(), locked) or periods[-1].quarter
+    # the current quarter (as /lapor); when it is locked, the latest open one: a budget
+    # figure of a locked quarter has no change request to go through
+    quarter = current_quarter(year, turn.local_now().date())
     chosen = next((p for p in periods if p.quarter == quarter), periods[-1])
     turn.goto(FLOW.code, S.PILIH, period_id=chosen.id, page=0)
     show_list(turn)
@@ -159,6 +184,7 @@ def show_list(turn: Turn) -> None:
         nav.append((lt.BTN_NEXT_PAGE, f"{PAGE}:{page + 1}"))
     if nav:
         buttons.append(nav)
+    buttons.append([(t.BTN_EXCEL, A.EXCEL)])
     turn.say(
         t.line_list(lt.period_label(period.year, period.quarter), text_lines, page, pages), buttons
     )
@@ -214,6 +240,8 @@ def on_amount(turn: Turn, text: str) -> None:
         turn.say(lt.NEGATIVE)
         return
     turn.set_step(S.CEK, amount=str(parsed.value))
+    if note := read_as(parsed):  # "20 juta": the full figure, before anything else is asked
+        turn.say(note)
     checks(turn)
 
 
@@ -363,6 +391,10 @@ def answer_lower_reason(turn: Turn, text: str) -> None:
         checks(turn)
 
 
+def wait_for_workbook(turn: Turn, text: str) -> None:
+    turn.say(t.EXCEL_WAITING, [[(lt.BTN_CANCEL, "batal")]])
+
+
 def file_instead_of_number(turn: Turn, stored: StoredFile | None) -> None:
     turn.say(lt.FILE_INSTEAD_OF_NUMBER)
 
@@ -404,13 +436,243 @@ def press_save(turn: Turn, arg: str) -> None:
     save(turn)
 
 
+# --- "Isi lewat Excel" --------------------------------------------------------------------
+
+SUMMARY_NAME = 60  # characters of a line's name in the summary
+FOREIGN_SHOWN = 20  # cells of other positions' lines named before "…"
+
+
+def _open_periods(turn: Turn) -> list[Period]:
+    org = turn.organisation
+    year = (
+        reporting_year(session=turn.session, organisation=org, configured=turn.app.year)
+        if org
+        else None
+    )
+    if org is None or year is None:
+        return []
+    return open_periods(
+        session=turn.session, organisation=org, year=year, today=turn.local_now().date()
+    )
+
+
+def send_workbook(turn: Turn, arg: str) -> None:
+    """The list's "Isi lewat Excel": the quarter's workbook as `sicapai templat --tahun
+    --triwulan` writes it, pre-filled with what is saved, so only changed cells change."""
+    period, org = _period(turn), turn.organisation
+    if org is None or not _lines(turn, period.year):
+        turn.clear()
+        turn.say(t.NO_DUTY)
+        return
+    template = build_realisation_template(
+        session=turn.session, organisation=org, year=period.year, quarter=period.quarter
+    )
+    label = lt.period_label(period.year, period.quarter)
+    turn.set_step(S.EXCEL, excel_rows=None)
+    turn.say_document(
+        to_bytes(template.workbook),
+        f"realisasi-anggaran-{period.year}-tw{period.quarter}.xlsx",
+        t.excel_caption(label, sum(template.counts.values())),
+    )
+    turn.say(t.excel_how(label), [[(lt.BTN_BACK, BACK_TO_LIST), (lt.BTN_CANCEL, "batal")]])
+
+
+def take_workbook(turn: Turn, stored: StoredFile | None) -> None:
+    """A workbook sent back: `sicapai impor`'s check, then the summary; nothing is written
+    here, so every refusal leaves the step waiting for a corrected file."""
+    if stored is None:
+        turn.say(t.NOT_EXCEL)
+        return
+    turn.discard(stored)  # read in this turn; the figures, not the file, are what is kept
+    org = turn.organisation
+    if org is None or not _lines(turn, _period(turn).year):
+        turn.clear()
+        turn.say(t.NO_DUTY)
+        return
+    cancel_row = [[(lt.BTN_CANCEL, "batal")]]
+    try:
+        workbook = open_workbook(Path(stored.path), stored.name)
+    except WorkbookError as exc:
+        turn.say(t.excel_refused(xt.workbook_error(exc)), cancel_row)
+        return
+    sheets = set(workbook.sheetnames)
+    if INDICATOR_SHEET in sheets or REALISATION_SHEET not in sheets:
+        turn.say(t.excel_wrong_kind(stored.name, INDICATOR_SHEET in sheets), cancel_row)
+        return
+    report = ImportReport(kind=ImportKind.REALISATION, filename=stored.name)
+    plan = check_realisation(
+        turn.session,
+        workbook[REALISATION_SHEET],
+        report,
+        organisation=org,
+        year=None,  # the workbook says which quarter; it must be one open for reporting
+        quarter=None,
+    )
+    if plan is None:
+        problems = [f"• {texts.esc(xt.problem(problem))}" for problem in report.problems]
+        if report.more:
+            problems.append(texts.esc(xt.more_problems(report)))
+        for page in paginate(f"<b>{texts.esc(xt.headline(report))}</b>", problems):
+            turn.say(page)
+        turn.say(t.EXCEL_RESEND, cancel_row)
+        return
+    period = next(
+        (p for p in _open_periods(turn) if (p.year, p.quarter) == (plan.year, plan.quarter)),
+        None,
+    )
+    if period is None:
+        turn.say(t.excel_period_closed(lt.period_label(plan.year, plan.quarter)), cancel_row)
+        return
+    if foreign := _foreign_cells(turn, plan):
+        turn.say(t.excel_not_yours(foreign), cancel_row)
+        return
+    turn.set_step(
+        S.EXCEL,
+        period_id=period.id,
+        excel_rows=[[ident(row.line), str(row.amount), 0] for row in plan.rows],
+        excel_file=stored.name,
+        excel_skipped=plan.skipped,
+        excel_notes=[xt.note(warning) for warning in report.warnings],
+    )
+    show_summary(turn)
+
+
+def _foreign_cells(turn: Turn, plan: RealisationPlan) -> list[str]:
+    """The cells that would change a line none of the person's positions reports."""
+    owned = {p.id for p in reporting_positions(session=turn.session, person_id=turn.person_id)}
+    cells = [
+        f"{REALISATION_SHEET}!{row.cell} ({row.line.code})"
+        for row in plan.rows
+        if not row.unchanged and row.line.owner_position_id not in owned
+    ]
+    return cells[:FOREIGN_SHOWN] + (["…"] if len(cells) > FOREIGN_SHOWN else [])
+
+
+def show_summary(turn: Turn) -> None:
+    """What Simpan would change, against what is saved now; the numbers seen here are the
+    ones Simpan's compare-and-set holds to."""
+    period = _period(turn)
+    assert period.id is not None
+    rows: list[list[Any]] = []
+    changes: list[str] = []
+    unchanged = 0
+    for line_id, amount_text, _seen in turn.data.get("excel_rows") or []:
+        line = turn.session.get(BudgetLine, line_id)
+        assert line is not None
+        amount = Decimal(amount_text)
+        current = current_budget(session=turn.session, line_id=line_id, period_id=period.id)
+        rows.append([line_id, amount_text, current.number if current else 0])
+        if current is not None and current.amount == amount:
+            unchanged += 1
+            continue
+        old = format_rupiah(current.amount) if current else None
+        changes.append(
+            t.change_line(line.code, _short(line.name, SUMMARY_NAME), old, format_rupiah(amount))
+        )
+    cancel_row = [[(lt.BTN_CANCEL, "batal")]]
+    if not changes:
+        turn.set_step(S.EXCEL, excel_rows=None)
+        turn.say(t.EXCEL_NOTHING_CHANGED, cancel_row)
+        return
+    turn.set_step(S.RINGKASAN, excel_rows=rows)
+    label = lt.period_label(period.year, period.quarter)
+    head = t.excel_summary(
+        turn.data["excel_file"], label, len(changes), unchanged, turn.data["excel_skipped"]
+    )
+    turn.say(head + "\n\n" + "\n".join(changes))  # the core splits a long text at a line
+    notes = turn.data.get("excel_notes") or []
+    if notes:
+        turn.say("\n".join([t.EXCEL_WARNINGS, *(f"• {texts.esc(note)}" for note in notes)]))
+    turn.say(t.EXCEL_CONFIRM, [[(t.BTN_SAVE_ALL, A.SAVE_EXCEL), (lt.BTN_CANCEL, "batal")]])
+
+
+def save_workbook(turn: Turn, arg: str) -> None:
+    """Simpan under the summary: every changed line in this one transaction, each only if
+    its number is still the one the summary showed; otherwise none (`on_conflict`)."""
+    period = _period(turn)
+    rows = turn.data.get("excel_rows")
+    if not rows:
+        turn.say(texts.STALE_MENU)
+        return
+    if period.locked:
+        turn.clear()
+        turn.say(lt.PERIOD_CLOSED)
+        return
+    owned = {ident(line) for line in _all_owned_lines(turn, period.year)}
+    reason = t.excel_reason(turn.data["excel_file"])
+    saved = unchanged = 0
+    for line_id, amount_text, seen in rows:
+        line = turn.session.get(BudgetLine, line_id)
+        assert line is not None and period.id is not None
+        amount = Decimal(amount_text)
+        current = current_budget(session=turn.session, line_id=line_id, period_id=period.id)
+        if (current.number if current else 0) != seen:
+            raise Conflict(BUDGET_CHANGED, line_id=line_id, period_id=period.id)
+        if current is not None and current.amount == amount:
+            unchanged += 1
+            continue
+        if line_id not in owned:  # the position was handed over since the summary
+            turn.clear()
+            turn.say(t.NO_DUTY)
+            return
+        row = save_budget(
+            session=turn.session,
+            line=line,
+            period=period,
+            person_id=turn.person_id,
+            amount=amount,
+            reason=reason,
+            now=turn.now,
+            seen_number=seen,
+        )
+        turn.audit(
+            "anggaran_disimpan",
+            "budget_realisation",
+            row.id,
+            kode=line.code,
+            periode=f"{period.year}-TW{period.quarter}",
+            revisi=row.number,
+            lama=format_rupiah(current.amount) if current else None,
+            baru=format_rupiah(amount),
+            alasan=reason,
+        )
+        saved += 1
+    turn.clear()
+    turn.say(t.excel_saved(lt.period_label(period.year, period.quarter), saved, unchanged))
+
+
+def _all_owned_lines(turn: Turn, year: int) -> list[BudgetLine]:
+    """Every line (program, kegiatan, sub kegiatan) of the person's positions: the workbook
+    carries them all, as `sicapai impor` reads them."""
+    owned = {p.id for p in reporting_positions(session=turn.session, person_id=turn.person_id)}
+    org = turn.organisation
+    if org is None or org.id is None:
+        return []
+    return [
+        line
+        for line in budget_lines(session=turn.session, organisation_id=org.id, year=year)
+        if line.owner_position_id in owned
+    ]
+
+
+def on_conflict(turn: Turn, conflict: Conflict) -> None:
+    """Simpan found a line saved by someone else since the summary: nothing was written;
+    the same figures are compared again with what is saved now."""
+    if conflict.what == BUDGET_CHANGED and turn.step == S.RINGKASAN and turn.data.get("excel_rows"):
+        turn.say(t.EXCEL_CHANGED_MEANWHILE)
+        show_summary(turn)
+        return
+    turn.say(texts.CHANGED_MEANWHILE)
+
+
 # --- the flow ---------------------------------------------------------------------------
 
 FLOW = Flow(
     code="ag",
     commands=(Command("anggaran", open_anggaran, menu=t.MENU, help=t.HELP, rank=20),),
     steps=(
-        Step(S.PILIH),  # buttons: a line (an action of the flow), paging
+        # buttons: a line (an action of the flow), paging; the filled workbook, too
+        Step(S.PILIH, on_file=take_workbook, files=EXCEL_FILES),
         Step(S.JUMLAH, on_amount, file_instead_of_number, typing=True),
         Step(S.CEK),
         Step(S.TURUN, presses=(Action(A.LOWER_OK, confirm_lower),)),
@@ -418,11 +680,20 @@ FLOW = Flow(
         Step(S.LEBIH, presses=(Action(A.OVER_OK, confirm_over),)),
         Step(S.ALASAN, answer_reason),
         Step(S.PRATINJAU, presses=(Action(A.SAVE, press_save),)),
+        Step(S.EXCEL, wait_for_workbook, take_workbook, files=EXCEL_FILES),
+        Step(
+            S.RINGKASAN,
+            on_file=take_workbook,
+            files=EXCEL_FILES,
+            presses=(Action(A.SAVE_EXCEL, save_workbook),),
+        ),
     ),
     actions=(
         *listing(S.PILIH, show_list),
         Action(A.LINE, pick_line, arg=number),
         Action(A.REDO, redo),
         Action(A.NEXT, report_next, arg=two_numbers, outside=True),
+        Action(A.EXCEL, send_workbook),
     ),
+    on_conflict=on_conflict,
 )
