@@ -4,9 +4,9 @@ The conversations are the product, so this drives the real python-telegram-bot A
 (built by `build_application`, exactly as `sicapai run` builds it) over HTTP on 127.0.0.1
 against the Bot API stand-in. N registered people each complete /lapor for one indicator:
 
-    /lapor → press their indicator → type "1.000" → Lewati → Lewati → Simpan
+    /lapor → press their indicator → type "1.000" → Simpan
 
-which is 6 updates per person and, from SiCapai, 6 messages and 4 callback answers. Each
+which is 4 updates per person and, from SiCapai, 4 messages and 2 callback answers. Each
 person owns one count indicator (a copy of IK.19, target 1.000) in a position of their own,
 so "1.000" gives capaian 100% and no warning step appears.
 
@@ -16,7 +16,7 @@ Two loads:
   closed loop with no think time). This saturates the bot: it measures throughput.
 - paced (`--paced`): people start at random moments, `--start-rate` a second on average (4 by
   default: N people within N / 4 seconds), and take `--think` seconds (3–8, uniformly) before
-  each later step, as a person reading a reply on a phone does. At 4 starts a second and 6
+  each later step, as a person reading a reply on a phone does. At 4 starts a second and 4
   messages a report, the offered load stays below Telegram's 30 messages a second, so this
   measures how long each person waits for the bot itself when hundreds report at once.
 
@@ -131,9 +131,7 @@ def sicapai_steps(code: str) -> tuple[Step, ...]:
     return (
         Step("/lapor", text="/lapor", expect=("Laporan kinerja",)),
         Step("indicator", press=code, expect=("Berapa realisasi",)),
-        Step("1.000", text="1.000", expect=("faktor pendorong",)),
-        Step("Lewati", press="Lewati", expect=("bukti dukung",)),
-        Step("Lewati (bukti)", press="Lewati", expect=("Pratinjau",)),
+        Step("1.000", text="1.000", expect=("Pratinjau",)),
         Step("Simpan", press="Simpan", expect=("sudah dilaporkan",)),
     )
 
@@ -142,8 +140,6 @@ ECHO_STEPS = (
     Step("/lapor", text="/lapor", expect=("/lapor",)),
     Step("indicator", press="Lewati", expect=(ECHO_PRESSED,)),
     Step("1.000", text="1.000", expect=("1.000",)),
-    Step("Lewati", press="Lewati", expect=(ECHO_PRESSED,)),
-    Step("Lewati (bukti)", press="Lewati", expect=(ECHO_PRESSED,)),
     Step("Simpan", press="Lewati", expect=(ECHO_PRESSED,)),
 )
 

@@ -1,6 +1,7 @@
 """The admin's chat commands: `/admin` (invites, people, deactivation, delegation, quarterly
-targets, audit log, unreachable chats), `/kunci` (lock a quarter), `/periksa` (consistency
-check), `/ekspor` (the LKjIP workbook of a quarter) and `/impor` (load a filled workbook).
+targets, audit log, unreachable chats), `/kunci` (lock a quarter), `/buka` (unlock one, with a
+reason), `/periksa` (consistency check), `/ekspor` (the LKjIP workbook of a quarter) and
+`/impor` (load a filled workbook).
 
 Only the office's admins get here: the router refuses their commands to anyone else, and
 `allowed` refuses every press of a person who is no longer an admin.
@@ -31,6 +32,8 @@ from sicapai.handlers.flow import (
     quarter,
 )
 from sicapai.handlers.port import StoredFile
+from sicapai.handlers.reasons import UNLOCK, typed_reason
+from sicapai.handlers.shaping import shorten
 from sicapai.handlers.texts import admin as t
 from sicapai.handlers.texts import excel as xt
 from sicapai.handlers.texts import lapor as lt
@@ -51,7 +54,7 @@ from sicapai.models.invites import create_invite
 from sicapai.models.organisation import Person, Position
 from sicapai.models.performance import Indicator, Period
 from sicapai.models.reachability import clear_mark, unreachable_chats
-from sicapai.models.review import lock, lock_report
+from sicapai.models.review import lock, lock_report, pending_changes, unlock
 from sicapai.models.seeding import ensure_periods
 from sicapai.models.types import ident
 from sicapai.reports.dates import local_datetime
@@ -59,6 +62,7 @@ from sicapai.reports.numbers import Field, format_number, parse_number
 from sicapai.reports.periods import quarter_end, quarter_name
 
 PAGE_SIZE = 8
+LABEL_NAME = 30  # characters of a name in a button, shortened as /lapor's are ("…")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXCEL_FILES = FileRule(frozenset({XLSX}), frozenset({".xlsx"}), photos=False, refusal=t.NOT_EXCEL)
 
@@ -71,10 +75,13 @@ class S(StrEnum):
     NONAKTIF = "nonaktif"  # the person list, then (with person_id) the confirmation
     DELEGASI = "delegasi"  # the position whose indicators someone else may fill in
     WAKIL = "wakil"  # (position_id) the position that may fill them in
-    TARGET = "target"  # the indicator list, then (with indicator_id) the four targets typed
+    TARGET = "target"  # the indicator list of the quarterly targets
+    TARGET_ANGKA = "target_angka"  # (indicator_id) the four targets typed
     AUDIT = "audit"  # the indicator list of the audit log
     BLOKIR = "blokir"  # the chats marked unreachable, each with its "Hapus tanda" button
     KUNCI = "kunci"  # /kunci: the quarters, then (with period_id) the lock preview
+    BUKA = "buka"  # /buka: the locked quarters
+    ALASAN_BUKA = "alasan_buka"  # (period_id) the reason for unlocking, typed
     EKSPOR = "ekspor"  # /ekspor: which quarter
     IMPOR = "impor"  # /impor: waiting for the workbook
 
@@ -96,6 +103,8 @@ class A(StrEnum):
     EXPORT = "eq"  # eq:<quarter>
     LOCK_QUARTER = "kq"  # kq:<period>
     LOCK_OK = "kunci_ya"
+    UNLOCK_QUARTER = "bq"  # bq:<period>
+    UNLOCK_MENU = "buka"  # the admin menu's "Buka kunci"
 
 
 PEOPLE = "orang"  # m:orang, the list of people (a reply, not a step)
@@ -128,7 +137,7 @@ def open_admin_menu(turn: Turn, args: str = "") -> None:
                 (t.BTN_DELEGATE, f"{A.MENU}:{S.DELEGASI}"),
             ],
             [(t.BTN_TARGETS, f"{A.MENU}:{S.TARGET}"), (t.BTN_AUDIT, f"{A.MENU}:{S.AUDIT}")],
-            [(t.BTN_UNREACHABLE, f"{A.MENU}:{S.BLOKIR}")],
+            [(t.BTN_UNREACHABLE, f"{A.MENU}:{S.BLOKIR}"), (t.BTN_UNLOCK, A.UNLOCK_MENU)],
         ],
     )
 
@@ -181,14 +190,17 @@ def show_list(turn: Turn, purpose: str, page: int = 0) -> None:
         if purpose == S.WAKIL:
             owner = turn.session.get(Position, turn.data.get("position_id"))
             prompt = t.CHOOSE_DELEGATE.format(position=texts.esc(owner.name if owner else ""))
-        items = [(p.name[:40], f"{purpose}:{p.id}") for p in _positions(turn)]
+        items = [(p.name, f"{purpose}:{p.id}") for p in _positions(turn)]
         _pick(turn, prompt, items, page, purpose)
     elif purpose == S.NONAKTIF:
         rows = [r for r in people(session=turn.session, organisation_id=_org_id(turn)) if r.active]
-        items = [(r.name[:40], f"{A.DEACTIVATE}:{r.id}") for r in rows]
+        items = [(r.name, f"{A.DEACTIVATE}:{r.id}") for r in rows]
         _pick(turn, t.CHOOSE_PERSON, items, page, purpose)
     elif purpose in (S.TARGET, S.AUDIT):
-        items = [(f"{i.code} {i.name[:30]}", f"{purpose}:{i.id}") for i in _indicators(turn)]
+        items = [
+            (f"{i.code} {shorten(i.name, LABEL_NAME)}", f"{purpose}:{i.id}")
+            for i in _indicators(turn)
+        ]
         _pick(turn, t.CHOOSE_INDICATOR, items, page, purpose)
 
 
@@ -261,7 +273,10 @@ def list_unreachable(turn: Turn) -> None:
     turn.set_step(S.BLOKIR)
     turn.say(
         t.unreachable_list([(r.name, r.channel, local_datetime(r.since, zone)) for r in rows]),
-        [[(f"Hapus tanda {r.name[:30]}", f"{A.UNMARK}:{r.chat_id}")] for r in rows[:PAGE_SIZE]],
+        [
+            [(t.unmark_button(shorten(r.name, LABEL_NAME)), f"{A.UNMARK}:{r.chat_id}")]
+            for r in rows[:PAGE_SIZE]
+        ],
     )
 
 
@@ -285,6 +300,8 @@ def on_conflict(turn: Turn, conflict: Conflict) -> None:
     turn.clear()
     if conflict.detail.get("period_id"):
         turn.say(t.ALREADY_LOCKED)
+    elif conflict.detail.get("unlocked_period_id"):
+        turn.say(t.ALREADY_UNLOCKED)
     elif conflict.detail.get("person_id"):
         turn.say(t.ALREADY_DEACTIVATED)
     else:
@@ -364,15 +381,19 @@ def ask_targets(turn: Turn, arg: str) -> None:
     if indicator is None or indicator.organisation_id != _org_id(turn):
         turn.say(texts.STALE_MENU)
         return
-    turn.set_step(S.TARGET, indicator_id=indicator_id)
+    turn.set_step(S.TARGET_ANGKA, indicator_id=indicator_id)
     yearly = lt.show_figure(indicator.kind, indicator.unit_label, indicator.target)
     turn.say(t.ASK_TARGETS.format(code=texts.esc(indicator.code), yearly=yearly))
 
 
 def save_targets(turn: Turn, text: str) -> None:
-    indicator = turn.session.get(Indicator, turn.data.get("indicator_id"))
+    indicator_id = turn.data.get("indicator_id")
+    indicator = turn.session.get(Indicator, int(indicator_id)) if indicator_id else None
+    if indicator is None or indicator.organisation_id != _org_id(turn):
+        turn.say(texts.STALE_MENU)
+        return
     parts = [p.strip() for p in text.split(";")]
-    if indicator is None or len(parts) != 4:
+    if len(parts) != 4:
         turn.say(t.TARGETS_BAD)
         return
     field = Field.PERCENT if indicator.unit_label.lower() == "persen" else Field.NUMBER
@@ -455,7 +476,7 @@ def preview_lock(turn: Turn, arg: str) -> None:
         t.lock_preview(
             lt.period_label(period.year, period.quarter), report.missing, report.unreviewed
         ),
-        [[(t.BTN_LOCK, A.LOCK_OK)]],
+        [[(t.BTN_LOCK, A.LOCK_OK), (t.BTN_CANCEL, "batal")]],
     )
 
 
@@ -467,6 +488,77 @@ def do_lock(turn: Turn, arg: str) -> None:
     lock(session=turn.session, period=period, person_id=turn.person_id, now=turn.now)
     turn.clear()
     turn.say(t.locked(lt.period_label(period.year, period.quarter)))
+
+
+def _locked(turn: Turn) -> list[Period]:
+    org, year = turn.organisation, lookups.year(turn)
+    if org is None or year is None:
+        return []
+    return [p for _, p in sorted(ensure_periods(turn.session, org, year).items()) if p.locked]
+
+
+def start_unlock(turn: Turn, args: str = "") -> None:
+    """`/buka` (and the admin menu's button): the locked quarters of the reporting year."""
+    periods = _locked(turn)
+    if not periods:
+        turn.clear()
+        turn.say(t.NOTHING_TO_UNLOCK)
+        return
+    turn.goto(FLOW.code, S.BUKA)
+    turn.say(
+        t.CHOOSE_QUARTER_TO_UNLOCK,
+        [
+            [
+                (f"{quarter_name(p.quarter)} {p.year}", f"{A.UNLOCK_QUARTER}:{p.id}")
+                for p in periods
+            ],
+            [(t.BTN_CANCEL, "batal")],
+        ],
+    )
+
+
+def open_unlock_from_menu(turn: Turn, arg: str) -> None:
+    start_unlock(turn)
+
+
+def ask_unlock_reason(turn: Turn, arg: str) -> None:
+    period = next((p for p in _locked(turn) if p.id == int(arg)), None)
+    if period is None:
+        turn.say(texts.STALE_MENU)
+        return
+    waiting = _pending_in(turn, period)
+    turn.set_step(S.ALASAN_BUKA, period_id=ident(period))
+    turn.say(
+        t.ask_unlock_reason(lt.period_label(period.year, period.quarter), waiting),
+        [[(t.BTN_CANCEL, "batal")]],
+    )
+
+
+def _pending_in(turn: Turn, period: Period) -> int:
+    return sum(
+        1
+        for change in pending_changes(session=turn.session, organisation_id=_org_id(turn))
+        if change.period_id == period.id
+    )
+
+
+def do_unlock(turn: Turn, text: str) -> None:
+    """The typed reason: the quarter is opened again, the reason kept in the audit log.
+
+    Change requests waiting on the quarter stay waiting: the admin still decides them in
+    /verifikasi, and nothing the reporters asked for is applied or dropped silently."""
+    period = next((p for p in _locked(turn) if p.id == turn.data.get("period_id")), None)
+    if period is None:
+        turn.clear()
+        turn.say(t.ALREADY_UNLOCKED)
+        return
+    if (reason := typed_reason(turn, text, UNLOCK)) is None:
+        return
+    unlock(
+        session=turn.session, period=period, person_id=turn.person_id, now=turn.now, reason=reason
+    )
+    turn.clear()
+    turn.say(t.unlocked(lt.period_label(period.year, period.quarter), _pending_in(turn, period)))
 
 
 def start_check(turn: Turn, args: str = "") -> None:
@@ -570,6 +662,7 @@ FLOW = Flow(
     commands=(
         Command("admin", open_admin_menu, t.MENU_ADMIN, t.HELP_ADMIN, ADMINS, rank=80),
         Command("kunci", start_lock, t.MENU_KUNCI, t.HELP_KUNCI, ADMINS, rank=81),
+        Command("buka", start_unlock, t.MENU_BUKA, t.HELP_BUKA, ADMINS, rank=81),
         Command("periksa", start_check, t.MENU_PERIKSA, t.HELP_PERIKSA, ADMINS, rank=82),
         Command("ekspor", start_export, t.MENU_EKSPOR, t.HELP_EKSPOR, ADMINS, rank=83),
         Command("impor", start_import, t.MENU_IMPOR, t.HELP_IMPOR, ADMINS, rank=84),
@@ -580,10 +673,13 @@ FLOW = Flow(
         Step(S.NONAKTIF, presses=(Action(A.DEACTIVATE_OK, do_deactivate),)),
         Step(S.DELEGASI),
         Step(S.WAKIL),
-        Step(S.TARGET, on_text=save_targets, typing=True),
+        Step(S.TARGET),  # the list: a typed number is a button's in the terminal
+        Step(S.TARGET_ANGKA, on_text=save_targets, typing=True),
         Step(S.AUDIT),
         Step(S.BLOKIR, presses=(Action(A.UNMARK, clear_unreachable, arg=number),)),
         Step(S.KUNCI, presses=(Action(A.LOCK_OK, do_lock),)),
+        Step(S.BUKA, presses=(Action(A.UNLOCK_QUARTER, ask_unlock_reason, arg=number),)),
+        Step(S.ALASAN_BUKA, on_text=do_unlock),
         Step(S.EKSPOR, presses=(Action(A.EXPORT, export, arg=quarter),)),
         Step(S.IMPOR, on_file=take_workbook, files=EXCEL_FILES),
     ),
@@ -597,6 +693,7 @@ FLOW = Flow(
         Action(A.TARGETS, ask_targets, arg=number),
         Action(A.AUDIT, show_audit, arg=number),
         Action(A.LOCK_QUARTER, preview_lock, arg=number),
+        Action(A.UNLOCK_MENU, open_unlock_from_menu),
     ),
     on_conflict=on_conflict,
     allowed=admins_only,

@@ -14,6 +14,7 @@ from sqlmodel import col, select
 
 from sicapai.handlers import lookups
 from sicapai.handlers.flow import PAGE, Action, Command, Flow, Step, leave_with, number, one_of
+from sicapai.handlers.shaping import shorten
 from sicapai.handlers.texts import STALE_MENU
 from sicapai.handlers.texts import capaian as t
 from sicapai.handlers.texts import grafik as gt
@@ -26,6 +27,7 @@ from sicapai.reports import chart_data
 from sicapai.reports.chart_specs import Chart
 
 PAGE_SIZE = 8
+LABEL_NAME = 28  # characters of an indicator's name in its button, shortened as /lapor's are
 
 
 class S(StrEnum):
@@ -110,7 +112,9 @@ def choose_indicator(turn: Turn, page: int) -> None:
     pages = max(1, -(-len(indicators) // size))
     page = min(page, pages - 1)
     shown = indicators[page * size : (page + 1) * size]
-    buttons = [[(f"{i.code} {i.name[:28]}", f"{A.INDICATOR}:{i.id}")] for i in shown]
+    buttons = [
+        [(f"{i.code} {shorten(i.name, LABEL_NAME)}", f"{A.INDICATOR}:{i.id}")] for i in shown
+    ]
     nav = lookups.page_buttons(page, pages)
     if nav:
         buttons.append(nav)

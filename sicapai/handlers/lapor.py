@@ -2,9 +2,12 @@
 
 The dialogue: choose the period and the indicator → see its formula, target and last
 quarter's figure → type the figures the formula needs → (warnings: lower than last quarter,
-capaian above 150%) → kendala and upaya when below target, faktor pendorong optional →
-bukti dukung optional → the reason, for a correction → a preview → Simpan. Nothing is stored
-until Simpan; then one new revision is appended and a receipt is sent.
+above a later quarter already saved, capaian above 150%) → kendala and upaya when below target
+→ the reason, for a correction → a preview → Simpan. The optional faktor pendorong and bukti
+dukung are added from the preview ("Tambah catatan", "Tambah bukti"), so a figure on target is
+five interactions from /lapor to saved. A correction starts from the saved kendala, upaya,
+pendorong and evidence and keeps them unless the person changes them. Nothing is stored until
+Simpan; then one new revision is appended and a receipt is sent.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ from sicapai.handlers.flow import (
     typed_answer,
 )
 from sicapai.handlers.port import StoredFile
+from sicapai.handlers.reasons import REVISION, typed_reason
+from sicapai.handlers.shaping import shorten
 from sicapai.handlers.texts import lapor as t
 from sicapai.handlers.texts.numbers import explain
 from sicapai.handlers.turn import EVIDENCE_FILES, Turn
@@ -39,6 +44,7 @@ from sicapai.models.performance import Evidence, Indicator, Kind, Period, Status
 from sicapai.models.reporting import (
     NewRevision,
     indicator_plan,
+    next_revision,
     open_periods,
     owned_indicators,
     previous_revision,
@@ -50,8 +56,9 @@ from sicapai.models.reporting import (
 from sicapai.models.review import admins, request_change, reviewers_of
 from sicapai.models.seeding import ensure_periods
 from sicapai.models.types import ident
-from sicapai.reports.capaian import achievement, criterion, is_due, quarter_target
+from sicapai.reports.capaian import Figures, achievement, criterion, is_due, quarter_target
 from sicapai.reports.capaian import realisation as compute_realisation
+from sicapai.reports.consistency import Neighbour, against_neighbours
 from sicapai.reports.dates import local_datetime
 from sicapai.reports.numbers import (
     Field,
@@ -60,7 +67,7 @@ from sicapai.reports.numbers import (
     format_percent,
     parse_number,
 )
-from sicapai.reports.periods import default_quarter, quarter_end, quarter_name
+from sicapai.reports.periods import current_quarter, quarter_end, quarter_name
 
 PAGE_SIZE = 8
 VERY_HIGH = Decimal(150)
@@ -101,25 +108,31 @@ class A(StrEnum):
     SKIP = "lewat"
     FILES_DONE = "selesai_bukti"
     SAVE = "simpan"
+    KEEP = "tetap"  # a correction keeps the saved kendala or upaya
+    RETYPE = "ketik"  # ... or replaces it
+    NOTE = "catatan"  # from the preview: faktor pendorong
+    ADD_FILES = "tambah_bukti"  # from the preview: bukti dukung
 
 
 FIGURES = ("numerator", "denominator", "value")
 NARRATIVE = ("lower_reason", "high_ok", "kendala", "upaya", "pendorong")
+KEPT = ("kendala", "upaya", "pendorong")  # what a correction starts from, as saved
 
 
 # --- entry points -----------------------------------------------------------------------
 
 
 def open_lapor(turn: Turn, args: str = "") -> None:
-    """`/lapor`: the indicator list for the default period (the latest ended quarter)."""
+    """`/lapor`: the indicator list for the current quarter (`reports.periods.current_quarter`,
+    the rule `/capaian` and `/status` follow too), even when it is locked: the list says so
+    and names the earlier quarters still open with indicators to report."""
     periods = _open_periods(turn)
     if periods is None:
         return
-    today = turn.local_now().date()
     year = periods[0].year
-    locked = [q for q in (1, 2, 3, 4) if q not in {p.quarter for p in periods}]
-    quarter = default_quarter(year, today, locked) or periods[-1].quarter
-    chosen = next((p for p in periods if p.quarter == quarter), periods[-1])
+    quarter = current_quarter(year, turn.local_now().date())
+    switchable = _switchable_periods(turn, year)
+    chosen = next((p for p in switchable if p.quarter == quarter), periods[-1])
     turn.goto(FLOW.code, S.PILIH, period_id=chosen.id, page=0)
     show_list(turn)
 
@@ -227,7 +240,7 @@ def show_list(turn: Turn) -> None:
         lines.append(
             t.list_line(mark, indicator.code, indicator.name, t.STATUS_WORD.get(status, status))
         )
-        label = f"{mark} {indicator.code} {_short(indicator.name, 28)}"
+        label = f"{mark} {indicator.code} {shorten(indicator.name, 28)}"
         buttons.append([(label, f"{A.INDICATOR}:{indicator.id}")])
     nav = []
     if page > 0:
@@ -241,10 +254,17 @@ def show_list(turn: Turn) -> None:
         buttons.append(
             [(t.period_button(p.quarter, p.locked), f"{A.PERIOD}:{p.id}") for p in others]
         )
-    turn.say(
-        t.indicator_list(t.period_label(period.year, period.quarter), lines, page, pages),
-        buttons,
-    )
+    text = t.indicator_list(t.period_label(period.year, period.quarter), lines, page, pages)
+    if period.locked:
+        still_open = [
+            (p.quarter, n)
+            for p in others
+            if not p.locked
+            and p.quarter < period.quarter
+            and (n := len(pending_indicators(turn, p)))
+        ]
+        text += "\n\n" + t.locked_period_note(period.quarter, still_open)
+    turn.say(text, buttons)
 
 
 def _switchable_periods(turn: Turn, year: int) -> list[Period]:
@@ -261,10 +281,6 @@ def _switchable_periods(turn: Turn, year: int) -> list[Period]:
         for q, p in sorted(periods.items())
         if p.id in open_ids or (p.locked and quarter_end(year, q) < today)
     ]
-
-
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 # --- choosing an indicator --------------------------------------------------------------
@@ -314,6 +330,7 @@ def choose_indicator(turn: Turn, indicator_id: int) -> None:
         indicator_id=indicator.id,
         correction=current is not None or period.locked,
         old=_describe(indicator, current) if current else None,
+        kept=_saved_narrative(current),
         # what the person is shown now, checked again when they press Simpan
         seen_revision=current.number if current else 0,
         locked=period.locked,
@@ -322,6 +339,27 @@ def choose_indicator(turn: Turn, indicator_id: int) -> None:
         turn.say(t.ALREADY_REPORTED, [[(t.BTN_CHANGE, A.CHANGE), (t.BTN_BACK, BACK_TO_LIST)]])
         return
     ask_first_figure(turn, indicator, period)
+
+
+def _saved_narrative(current: Any) -> dict[str, str]:
+    """The narrative of the revision being corrected: a correction of the figures alone must
+    not lose it (the export's Narasi sheet reads the current revision)."""
+    if current is None:
+        return {}
+    saved = {
+        "kendala": current.kendala,
+        "upaya": current.upaya_perbaikan,
+        "pendorong": current.faktor_pendorong,
+    }
+    return {key: text for key, text in saved.items() if text}
+
+
+def _answer(turn: Turn, key: str) -> str | None:
+    """A narrative answer as it will be saved: typed in this pass, else kept from the
+    revision being corrected."""
+    data = turn.data
+    typed = data.get(key)
+    return typed if typed else (data.get("kept") or {}).get(key)
 
 
 def _target(turn: Turn, indicator: Indicator, period: Period) -> Decimal:
@@ -455,10 +493,11 @@ def after_figures(turn: Turn, indicator: Indicator, period: Period) -> None:
     """Show the computed capaian, then the warnings that need a confirmation."""
     result = compute(turn, indicator, period)
     turn.say(_computed_line(indicator, result))
-    lower = _lower_than_before(turn, indicator, period)
-    if lower and not turn.data.get("lower_reason"):
-        turn.set_step(S.TURUN)
-        turn.say(lower, [[(t.BTN_CONFIRM_LOWER, A.LOWER_OK), (t.BTN_REDO, A.REDO)]])
+    slip = _neighbour_slip(turn, indicator, period)
+    if slip and not turn.data.get("lower_reason"):
+        text, extra, later = slip
+        turn.set_step(S.TURUN, above_later=later)
+        turn.say(text, [[(t.BTN_CONFIRM_LOWER, A.LOWER_OK), (t.BTN_REDO, A.REDO)], *extra])
         return
     check_very_high(turn, indicator, period, result)
 
@@ -487,34 +526,88 @@ def _computed_line(indicator: Indicator, result: Computed) -> str:
     )
 
 
-def _lower_than_before(turn: Turn, indicator: Indicator, period: Period) -> str | None:
+def _neighbour_slip(
+    turn: Turn, indicator: Indicator, period: Period
+) -> tuple[str, list[list[tuple[str, str]]], bool] | None:
+    """The cumulative figures against the quarter before and the nearest later quarter
+    already saved: the warning, the extra buttons of its way forward, and whether it is the
+    later quarter the figure exceeds."""
     if indicator.kind == Kind.VALUE:
         return None
     prev = previous_revision(session=turn.session, indicator_id=ident(indicator), period=period)
-    if prev is None:
-        return None
+    later = next_revision(session=turn.session, indicator_id=ident(indicator), period=period)
+    later_period = later[0] if later else None
     numerator, denominator, value = _figures(turn)
-    pairs = [
-        (indicator.numerator_label or "Pembilang", prev.numerator, numerator),
-        (indicator.denominator_label or "Penyebut", prev.denominator, denominator),
-        ("Realisasi", prev.value, value),
-    ]
-    for label, old, new in pairs:
-        if old is not None and new is not None and new < old:
-            return t.lower_than_before(label, quarter_name(period.quarter - 1), old, new)
-    return None
+    slips = against_neighbours(
+        indicator.kind,
+        Figures(numerator, denominator, value),
+        earlier=(period.quarter - 1, _stored(prev)) if prev else None,
+        later=(later[0].quarter, _stored(later[1])) if later else None,
+    )
+    if not slips:
+        return None
+    slip = slips[0]
+    labels = {
+        "numerator": indicator.numerator_label or "Pembilang",
+        "denominator": indicator.denominator_label or "Penyebut",
+        "value": "Realisasi",
+    }
+    text = t.neighbour_slip(
+        slip.code, labels[slip.part], period.quarter, slip.quarter, slip.stored, slip.entered
+    )
+    extra: list[list[tuple[str, str]]] = []
+    above_later = slip.code == Neighbour.ABOVE_LATER
+    if above_later and later_period is not None and not later_period.locked:
+        fix = f"{A.NEXT}:{later_period.id}:{indicator.id}"
+        extra.append([(t.fix_later_button(later_period.quarter), fix)])
+    return text, extra, above_later
+
+
+def _stored(revision: Any) -> Figures:
+    return Figures(revision.numerator, revision.denominator, revision.value)
 
 
 # --- narrative, evidence, reason --------------------------------------------------------
 
 
 def ask_narrative(turn: Turn, indicator: Indicator, period: Period, result: Computed) -> None:
+    """Kendala and upaya are required below target; everything optional waits at the preview."""
     if result.below_target():
-        turn.set_step(S.KENDALA)
-        turn.say(t.ASK_KENDALA)
+        ask_kendala(turn)
     else:
-        turn.set_step(S.PENDORONG, kendala=None, upaya=None)
-        turn.say(t.ASK_PENDORONG, [[(t.BTN_SKIP, A.SKIP)]])
+        turn.set_step(S.CEK, kendala=None, upaya=None)
+        after_narrative(turn)
+
+
+def _keep_or_change() -> list[list[tuple[str, str]]]:
+    return [[(t.BTN_KEEP, A.KEEP), (t.BTN_RETYPE, A.RETYPE)]]
+
+
+def ask_kendala(turn: Turn) -> None:
+    turn.set_step(S.KENDALA)
+    kept = (turn.data.get("kept") or {}).get("kendala")
+    if kept:
+        turn.say(t.kept_answer("Kendala", kept), _keep_or_change())
+    else:
+        turn.say(t.ASK_KENDALA)
+
+
+def ask_upaya(turn: Turn) -> None:
+    turn.set_step(S.UPAYA)
+    kept = (turn.data.get("kept") or {}).get("upaya")
+    if kept:
+        turn.say(t.kept_answer("Upaya perbaikan", kept), _keep_or_change())
+    else:
+        turn.say(t.ASK_UPAYA)
+
+
+def after_narrative(turn: Turn) -> None:
+    """A correction asks its reason once; then, and for a first report at once, the preview."""
+    if turn.data.get("correction") and not turn.data.get("reason"):
+        turn.set_step(S.ALASAN)
+        turn.say(t.ASK_REASON)
+        return
+    show_preview(turn)
 
 
 def answer_lower_reason(turn: Turn, text: str) -> None:
@@ -526,36 +619,65 @@ def answer_lower_reason(turn: Turn, text: str) -> None:
 
 def answer_kendala(turn: Turn, text: str) -> None:
     if (answer := typed_answer(turn, text)) is not None:
-        turn.set_step(S.UPAYA, kendala=answer)
-        turn.say(t.ASK_UPAYA)
+        turn.set_step(S.KENDALA, kendala=answer)
+        ask_upaya(turn)
+
+
+def keep_kendala(turn: Turn, arg: str) -> None:
+    turn.set_step(S.KENDALA, kendala=None)  # None: the saved one is used
+    ask_upaya(turn)
+
+
+def retype_kendala(turn: Turn, arg: str) -> None:
+    turn.say(t.ASK_KENDALA_AGAIN)
 
 
 def answer_upaya(turn: Turn, text: str) -> None:
     if (answer := typed_answer(turn, text)) is not None:
-        turn.set_step(S.PENDORONG, upaya=answer)
-        turn.say(t.ASK_PENDORONG, [[(t.BTN_SKIP, A.SKIP)]])
+        turn.set_step(S.UPAYA, upaya=answer)
+        after_narrative(turn)
+
+
+def keep_upaya(turn: Turn, arg: str) -> None:
+    turn.set_step(S.UPAYA, upaya=None)
+    after_narrative(turn)
+
+
+def retype_upaya(turn: Turn, arg: str) -> None:
+    turn.say(t.ASK_UPAYA_AGAIN)
+
+
+def ask_pendorong(turn: Turn, arg: str = "") -> None:
+    """ "Tambah catatan" at the preview: the optional faktor pendorong."""
+    turn.set_step(S.PENDORONG)
+    current = _answer(turn, "pendorong")
+    text = t.kept_pendorong(current) if current else t.ASK_PENDORONG
+    turn.say(text, [[(t.BTN_SKIP, A.SKIP)]])
 
 
 def answer_pendorong(turn: Turn, text: str) -> None:
     if (answer := typed_answer(turn, text)) is not None:
         turn.set_step(S.PENDORONG, pendorong=answer)
-        ask_evidence(turn)
+        show_preview(turn)
 
 
 def skip_pendorong(turn: Turn, arg: str) -> None:
-    turn.set_step(S.PENDORONG, pendorong=None)
-    ask_evidence(turn)
+    """Lewati keeps what there is (on a correction, the saved text): it never erases."""
+    show_preview(turn)
 
 
 def answer_reason(turn: Turn, text: str) -> None:
-    if (answer := typed_answer(turn, text)) is not None:
+    if (answer := typed_reason(turn, text, REVISION)) is not None:
         turn.set_step(S.ALASAN, reason=answer)
         show_preview(turn)
 
 
-def ask_evidence(turn: Turn) -> None:
+def ask_evidence(turn: Turn, arg: str = "") -> None:
+    """ "Tambah bukti" at the preview: the optional bukti dukung."""
     turn.set_step(S.BUKTI, files=turn.data.get("files") or [])
-    turn.say(t.ASK_EVIDENCE.format(mb=turn.evidence_mb()), [[(t.BTN_SKIP, A.SKIP)]])
+    saved = len(_stored_checksums(turn))
+    ask = t.ASK_EVIDENCE.format(mb=turn.evidence_mb())
+    turn.say(f"{ask}\n{t.kept_files(saved)}" if saved else ask, [[(t.BTN_SKIP, A.SKIP)]])
 
 
 def take_evidence(turn: Turn, stored: StoredFile | None) -> None:
@@ -603,10 +725,6 @@ def _stored_checksums(turn: Turn) -> set[str]:
 
 
 def after_evidence(turn: Turn) -> None:
-    if turn.data.get("correction"):
-        turn.set_step(S.ALASAN)
-        turn.say(t.ASK_REASON)
-        return
     show_preview(turn)
 
 
@@ -631,7 +749,12 @@ def show_preview(turn: Turn) -> None:
     result = compute(turn, indicator, period)
     band = criterion(result.achievement)
     data = turn.data
-    narrative = [(label, data[key]) for label, key in t.PREVIEW_NARRATIVE if data.get(key)]
+    answers = {
+        key: _answer(turn, key) if key in KEPT else data.get(key) for _, key in t.PREVIEW_NARRATIVE
+    }
+    narrative = [(label, text) for label, key in t.PREVIEW_NARRATIVE if (text := answers[key])]
+    saved_files = len(_stored_checksums(turn)) if data.get("correction") else 0
+    kept = bool(data.get("kept")) or saved_files > 0
     turn.set_step(S.PRATINJAU)
     turn.say(
         t.preview(
@@ -650,8 +773,14 @@ def show_preview(turn: Turn) -> None:
             files=len(data.get("files") or []),
             reason=data.get("reason"),
             warnings=[],
+            saved_files=saved_files,
+            kept=kept,
         ),
-        [[(t.BTN_SAVE, A.SAVE), (t.BTN_REDO, A.REDO)], [(t.BTN_CANCEL, "batal")]],
+        [
+            [(t.BTN_SAVE, A.SAVE)],
+            [(t.BTN_ADD_NOTE, A.NOTE), (t.BTN_ADD_FILES, A.ADD_FILES)],
+            [(t.BTN_REDO, A.REDO), (t.BTN_CANCEL, "batal")],
+        ],
     )
 
 
@@ -687,9 +816,9 @@ def save(turn: Turn) -> None:
         value=value,
         realisation=result.realisation,
         achievement=result.achievement,
-        kendala=data.get("kendala"),
-        faktor_pendorong=data.get("pendorong"),
-        upaya_perbaikan=data.get("upaya"),
+        kendala=_answer(turn, "kendala"),
+        faktor_pendorong=_answer(turn, "pendorong"),
+        upaya_perbaikan=_answer(turn, "upaya"),
         reason="; ".join(p for p in reason_parts if p) or None,
     )
     if period.locked:
@@ -899,7 +1028,7 @@ def take_reading(turn: Turn, arg: str) -> None:
 
 def confirm_lower(turn: Turn, arg: str) -> None:
     turn.set_step(S.ALASAN_TURUN)
-    turn.say(t.ASK_LOWER_REASON)
+    turn.say(t.ASK_ABOVE_LATER_REASON if turn.data.get("above_later") else t.ASK_LOWER_REASON)
 
 
 def confirm_high(turn: Turn, arg: str) -> None:
@@ -932,8 +1061,16 @@ FLOW = Flow(
         Step(S.TURUN, presses=(Action(A.LOWER_OK, confirm_lower),)),
         Step(S.ALASAN_TURUN, answer_lower_reason),
         Step(S.TINGGI, presses=(Action(A.HIGH_OK, confirm_high),)),
-        Step(S.KENDALA, answer_kendala),
-        Step(S.UPAYA, answer_upaya),
+        Step(
+            S.KENDALA,
+            answer_kendala,
+            presses=(Action(A.KEEP, keep_kendala), Action(A.RETYPE, retype_kendala)),
+        ),
+        Step(
+            S.UPAYA,
+            answer_upaya,
+            presses=(Action(A.KEEP, keep_upaya), Action(A.RETYPE, retype_upaya)),
+        ),
         Step(S.PENDORONG, answer_pendorong, presses=(Action(A.SKIP, skip_pendorong),)),
         Step(
             S.BUKTI,
@@ -942,7 +1079,16 @@ FLOW = Flow(
             presses=(Action(A.SKIP, evidence_done), Action(A.FILES_DONE, evidence_done)),
         ),
         Step(S.ALASAN, answer_reason),
-        Step(S.PRATINJAU, presses=(Action(A.SAVE, press_save),)),
+        Step(
+            S.PRATINJAU,
+            on_file=take_evidence,  # a file sent at the preview is evidence at once
+            files=EVIDENCE_FILES,
+            presses=(
+                Action(A.SAVE, press_save),
+                Action(A.NOTE, ask_pendorong),
+                Action(A.ADD_FILES, ask_evidence),
+            ),
+        ),
     ),
     actions=(
         *listing(S.PILIH, show_list),

@@ -12,7 +12,7 @@ from sicapai.models.reporting import reporting_year
 from sicapai.models.scopes import Scope, scopes_for
 from sicapai.models.summaries import latest_quarter_with_data
 from sicapai.reports.dates import local_datetime
-from sicapai.reports.periods import default_quarter, quarter_name
+from sicapai.reports.periods import current_quarter, quarter_name
 
 
 def scopes(turn: Turn) -> list[Scope]:
@@ -37,7 +37,7 @@ def year(turn: Turn) -> int | None:
 
 
 def default_quarter_for(turn: Turn, scope: Scope, year_: int) -> int:
-    """The latest quarter with data in the scope; else the latest ended one."""
+    """The latest quarter with data in the scope; else the current one (as `/lapor`)."""
     org = turn.organisation
     assert org is not None
     ids = {
@@ -56,7 +56,7 @@ def default_quarter_for(turn: Turn, scope: Scope, year_: int) -> int:
         year=year_,
         indicator_ids=ids,
     )
-    return with_data or default_quarter(year_, turn.local_now().date()) or 4
+    return with_data or current_quarter(year_, turn.local_now().date()) or 4
 
 
 def read_at(turn: Turn) -> str:

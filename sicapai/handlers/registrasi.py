@@ -16,7 +16,7 @@ from sicapai.handlers.texts import registrasi as t
 from sicapai.handlers.turn import Turn
 from sicapai.models.chat_marks import attempts_blocked, failed_attempt
 from sicapai.models.invites import Refusal, redeem
-from sicapai.models.people import held_positions, is_admin
+from sicapai.models.people import held_positions, is_admin, shown_name
 from sicapai.models.reporting import owned_indicators, reporting_year
 
 MAX_FAILED_ATTEMPTS = 5  # within a sliding ATTEMPT_WINDOW, per chat
@@ -105,7 +105,7 @@ def greet(turn: Turn) -> None:
             ]
     turn.say(
         t.welcome(
-            turn.person.name,
+            shown_name(turn.person.name),
             [(p.name, acting) for p, acting in positions],
             is_admin(session=turn.session, person_id=turn.person_id),
             owned,

@@ -3,18 +3,27 @@ also decides change requests on locked periods."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from sicapai.handlers import texts
-from sicapai.handlers.flow import Action, Command, Flow, Step, number, typed_answer
+from sicapai.handlers import lookups
+from sicapai.handlers.flow import BACK_TO_LIST, Action, Command, Flow, Step, listing, number
+from sicapai.handlers.reasons import RETURN_NOTE, typed_reason
 from sicapai.handlers.texts import lapor as lt
 from sicapai.handlers.texts import verifikasi as t
 from sicapai.handlers.turn import Turn
 from sicapai.models.guards import ALREADY_DECIDED, Conflict
 from sicapai.models.organisation import Person
-from sicapai.models.people import is_admin
-from sicapai.models.performance import ChangeRequest, Indicator, Period, Status, Submission
+from sicapai.models.people import is_admin, shown_name
+from sicapai.models.performance import (
+    ChangeRequest,
+    Indicator,
+    Period,
+    Revision,
+    Status,
+    Submission,
+)
 from sicapai.models.reporting import current_revision, evidence_count, revision_for
 from sicapai.models.review import (
     approve,
@@ -43,7 +52,7 @@ class A(StrEnum):
 
     SUBMISSION = "v"  # v:<submission>
     CHANGE = "c"  # c:<change request>
-    LIST = "daftar"  # back to the list, made afresh (not `listing`'s paging)
+    LIST = BACK_TO_LIST  # back to the list, made afresh ("daftar", from `listing`)
     APPROVE = "ok"
     RETURN = "kembali"
     APPROVE_CHANGE = "ok_ubah"
@@ -56,37 +65,90 @@ def _org_id(turn: Turn) -> int | None:
     return ident(org) if org is not None else None
 
 
+PAGE_SIZE = 8  # items on one page of the list (fewer where a message takes fewer buttons)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the list and its button, under the heading of its group."""
+
+    group: str
+    line: str
+    button: tuple[str, str]
+
+
 def open_verifikasi(turn: Turn, args: str = "") -> None:
-    org_id = _org_id(turn)
-    if org_id is None:
-        turn.clear()
-        turn.say(t.NOTHING)
-        return
-    items = waiting_for(session=turn.session, person_id=turn.person_id, organisation_id=org_id)
-    changes = (
-        pending_changes(session=turn.session, organisation_id=org_id)
-        if is_admin(session=turn.session, person_id=turn.person_id, organisation_id=org_id)
-        else []
+    turn.goto(FLOW.code, S.DAFTAR, page=0)
+    show_list(turn)
+
+
+def _reporter(turn: Turn, revision: Revision | None) -> str:
+    """Who saved the revision under review; figures nobody typed say where they came from."""
+    person = (
+        turn.session.get(Person, revision.person_id) if revision and revision.person_id else None
     )
-    if not items and not changes:
+    if person is not None:
+        return shown_name(person.name)
+    return t.source_name(revision.source if revision else "")
+
+
+def _entries(turn: Turn, org_id: int) -> list[Entry]:
+    """Change requests first (a locked quarter waits on them), then the submissions by
+    quarter, oldest first within each."""
+    entries = []
+    if is_admin(session=turn.session, person_id=turn.person_id, organisation_id=org_id):
+        for change in pending_changes(session=turn.session, organisation_id=org_id):
+            indicator = turn.session.get(Indicator, change.indicator_id)
+            requester = turn.session.get(Person, change.person_id)
+            entries.append(
+                Entry(
+                    t.GROUP_CHANGES,
+                    t.change_line(
+                        ident(change),
+                        indicator.code if indicator else "",
+                        shown_name(requester.name) if requester else "-",
+                    ),
+                    (t.change_button(ident(change)), f"{A.CHANGE}:{change.id}"),
+                )
+            )
+    items = waiting_for(session=turn.session, person_id=turn.person_id, organisation_id=org_id)
+    items.sort(key=lambda item: (item.period.year, item.period.quarter))
+    for item in items:
+        period = lt.period_label(item.period.year, item.period.quarter)
+        revision = current_revision(session=turn.session, submission=item.submission)
+        entries.append(
+            Entry(
+                period,
+                t.item_line(item.indicator.code, item.indicator.name, _reporter(turn, revision)),
+                (f"{item.indicator.code} {period}", f"{A.SUBMISSION}:{item.submission.id}"),
+            )
+        )
+    return entries
+
+
+def show_list(turn: Turn) -> None:
+    """What waits for the person's decision, grouped and paged."""
+    org_id = _org_id(turn)
+    entries = _entries(turn, org_id) if org_id is not None else []
+    if not entries:
         turn.clear()
         turn.say(t.NOTHING)
         return
-    turn.goto(FLOW.code, S.DAFTAR)
-    lines, buttons = [], []
-    for item in items[:20]:
-        period = lt.period_label(item.period.year, item.period.quarter)
-        lines.append(
-            f"• <b>{texts.esc(item.indicator.code)}</b> {texts.esc(item.indicator.name)} — {period}"
-        )
-        buttons.append(
-            [(f"{item.indicator.code} {period}", f"{A.SUBMISSION}:{item.submission.id}")]
-        )
-    for change in changes[:10]:
-        indicator = turn.session.get(Indicator, change.indicator_id)
-        lines.append(t.change_line(ident(change), indicator.code if indicator else ""))
-        buttons.append([(t.change_button(ident(change)), f"{A.CHANGE}:{change.id}")])
-    turn.say(t.listing(lines), buttons)
+    size = turn.list_size(PAGE_SIZE)
+    pages = -(-len(entries) // size)
+    page = min(int(turn.data.get("page") or 0), pages - 1)
+    shown = entries[page * size : (page + 1) * size]
+    groups: list[tuple[str, list[str]]] = []
+    for entry in shown:
+        if not groups or groups[-1][0] != entry.group:
+            groups.append((entry.group, []))
+        groups[-1][1].append(entry.line)
+    buttons = [[entry.button] for entry in shown]
+    nav = lookups.page_buttons(page, pages)
+    if nav:
+        buttons.append(nav)
+    turn.set_step(S.DAFTAR, page=page)
+    turn.say(t.listing(groups, len(entries), page, pages), buttons)
 
 
 def _describe(indicator: Indicator, figures: dict[str, object]) -> str:
@@ -126,7 +188,6 @@ def show_submission(turn: Turn, submission_id: int) -> None:
     period = turn.session.get(Period, submission.period_id)
     revision = current_revision(session=turn.session, submission=submission)
     assert period is not None and revision is not None
-    reporter = turn.session.get(Person, revision.person_id) if revision.person_id else None
     narrative = [
         (label, text)
         for label, text in ((label, getattr(revision, key)) for label, key in t.NARRATIVE_LABELS)
@@ -138,7 +199,7 @@ def show_submission(turn: Turn, submission_id: int) -> None:
             indicator.code,
             indicator.name,
             lt.period_label(period.year, period.quarter),
-            reporter.name if reporter else "-",
+            _reporter(turn, revision),
             revision.number,
             _describe(indicator, _fields(revision)),
             format_percent(revision.achievement) if revision.achievement is not None else "-",
@@ -175,7 +236,7 @@ def decide(turn: Turn, approve_it: bool, note: str | None = None) -> None:
         return
     submission, indicator, period = current
     label = lt.period_label(period.year, period.quarter)
-    reviewer = turn.person.name if turn.person else ""
+    reviewer = shown_name(turn.person.name) if turn.person else ""
     seen = int(turn.data.get("revision") or 0)
     if approve_it:
         approve(
@@ -229,7 +290,7 @@ def show_change(turn: Turn, change_id: int) -> None:
             change_id,
             indicator.code,
             lt.period_label(period.year, period.quarter),
-            requester.name if requester else "-",
+            shown_name(requester.name) if requester else "-",
             _describe(indicator, _fields(old)) if old else t.NO_OLD_FIGURES,
             _describe(indicator, payload),
             change.reason,
@@ -279,7 +340,7 @@ def on_conflict(turn: Turn, conflict: Conflict) -> None:
         turn.say(
             t.change_decided_meanwhile(
                 conflict.detail["change_id"],
-                who.name if who else None,
+                shown_name(who.name) if who else None,
                 change.status if change else "",
             )
         )
@@ -295,7 +356,7 @@ def on_conflict(turn: Turn, conflict: Conflict) -> None:
         )
         turn.say(
             t.review_moved(
-                who.name if who else None,
+                shown_name(who.name) if who else None,
                 revision.number if revision else 0,
                 submission.status if submission else "",
             )
@@ -317,10 +378,6 @@ def pick_change(turn: Turn, arg: str) -> None:
     show_change(turn, int(arg))
 
 
-def back_to_list(turn: Turn, arg: str) -> None:
-    open_verifikasi(turn)
-
-
 def press_approve(turn: Turn, arg: str) -> None:
     decide(turn, True)
 
@@ -339,7 +396,7 @@ def press_reject_change(turn: Turn, arg: str) -> None:
 
 
 def answer_note(turn: Turn, text: str) -> None:
-    if (note := typed_answer(turn, text)) is not None:
+    if (note := typed_reason(turn, text, RETURN_NOTE)) is not None:
         decide(turn, False, note)
 
 
@@ -366,7 +423,7 @@ FLOW = Flow(
     actions=(
         Action(A.SUBMISSION, pick_submission, arg=number),
         Action(A.CHANGE, pick_change, arg=number),
-        Action(A.LIST, back_to_list),
+        *listing(S.DAFTAR, show_list),  # "pg:<page>", and "daftar" back to the list
     ),
     on_conflict=on_conflict,
 )

@@ -74,6 +74,34 @@ def find_position(*, session: Session, organisation_id: int, name: str) -> Posit
     return PositionMatch(None, names)
 
 
+# `sicapai chat --jabatan` and `sicapai demo` create a person for a position nobody holds
+# yet; that person has no name of their own, only this prefix and the position's name.
+PLACEHOLDER_PREFIX = "Pemegang "
+
+
+def placeholder_name(position_name: str) -> str:
+    """The name given to a person created only to play a position in the terminal."""
+    return f"{PLACEHOLDER_PREFIX}{position_name}"
+
+
+def is_placeholder_name(name: str) -> bool:
+    """Whether a name is only a placeholder ("Pemegang Kepala Bidang …"): beside the
+    position it repeats the position, and in a greeting it reads as no name at all."""
+    return name.strip().casefold().startswith(PLACEHOLDER_PREFIX.casefold())
+
+
+def real_names(names: list[str]) -> list[str]:
+    """The names worth showing beside a position: the placeholders left out."""
+    return [name for name in names if not is_placeholder_name(name)]
+
+
+def shown_name(name: str) -> str:
+    """A person's name as a screen shows it: a placeholder becomes the position it names."""
+    if is_placeholder_name(name):
+        return name.strip()[len(PLACEHOLDER_PREFIX) :].strip() or name
+    return name
+
+
 def identity_of(*, session: Session, channel: str, external_id: str) -> ChatIdentity | None:
     return session.exec(
         select(ChatIdentity).where(

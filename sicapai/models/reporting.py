@@ -143,6 +143,35 @@ def previous_revision(*, session: Session, indicator_id: int, period: Period) ->
     ).first()
 
 
+def next_revision(
+    *, session: Session, indicator_id: int, period: Period
+) -> tuple[Period, Revision] | None:
+    """The nearest later quarter of the same year that holds a revision, with its current
+    revision, in one statement: a figure typed for an earlier quarter must not exceed what a
+    later quarter already holds, since both count from January."""
+    if period.quarter == 4:
+        return None
+    row = session.exec(
+        select(Period, Revision)
+        .join(Submission, col(Submission.period_id) == col(Period.id))
+        .join(
+            Revision,
+            and_(
+                col(Revision.submission_id) == col(Submission.id),
+                col(Revision.number) == col(Submission.current_revision),
+            ),
+        )
+        .where(
+            Submission.indicator_id == indicator_id,
+            Period.organisation_id == period.organisation_id,
+            Period.year == period.year,
+            col(Period.quarter) > period.quarter,
+        )
+        .order_by(col(Period.quarter))
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
 def _current_revisions() -> SelectOfScalar[Revision]:
     return select(Revision).join(
         Submission,

@@ -247,3 +247,48 @@ def check_pk_budget(
             other=f"{line_code} {line_name}",
         )
     ]
+
+
+class Neighbour(StrEnum):
+    """How a cumulative figure being entered disagrees with a neighbouring quarter's."""
+
+    BELOW_EARLIER = "di_bawah_triwulan_sebelumnya"  # less than the quarter before holds
+    ABOVE_LATER = "di_atas_triwulan_berikutnya"  # more than a later quarter already holds
+
+
+@dataclass(frozen=True)
+class NeighbourSlip:
+    """One part of the figures entered against the stored figure of a neighbouring quarter."""
+
+    code: Neighbour
+    part: str  # "numerator", "denominator" or "value"
+    quarter: int  # the neighbouring quarter
+    stored: Decimal  # what that quarter holds
+    entered: Decimal
+
+
+def against_neighbours(
+    kind: str,
+    entered: Figures,
+    *,
+    earlier: tuple[int, Figures] | None = None,
+    later: tuple[int, Figures] | None = None,
+) -> list[NeighbourSlip]:
+    """A cumulative "s.d. TW" figure must lie between the quarter before and the quarter
+    after: checking only the one before lets a late correction of TW II pass above TW III."""
+    if kind == Kind.VALUE:
+        return []  # a value or index may go either way
+    slips: list[NeighbourSlip] = []
+    for part in ("numerator", "denominator", "value"):
+        new = getattr(entered, part)
+        if new is None:
+            continue
+        if earlier is not None:
+            old = getattr(earlier[1], part)
+            if old is not None and new < old:
+                slips.append(NeighbourSlip(Neighbour.BELOW_EARLIER, part, earlier[0], old, new))
+        if later is not None:
+            after = getattr(later[1], part)
+            if after is not None and new > after:
+                slips.append(NeighbourSlip(Neighbour.ABOVE_LATER, part, later[0], after, new))
+    return slips

@@ -41,13 +41,23 @@ def open_quarters(year: int, today: date, locked: Iterable[int] = ()) -> list[in
     return sorted(set(quarters))
 
 
-def default_quarter(year: int, today: date, locked: Iterable[int] = ()) -> int | None:
-    """The latest ended quarter still open; else the running one; else None."""
-    open_ = open_quarters(year, today, locked)
-    ended = [q for q in ended_quarters(year, today) if q in open_]
+def current_quarter(year: int, today: date) -> int | None:
+    """The quarter being reported now: the latest that has ended, else the running one; None
+    for a year that has not begun.
+
+    One rule for every place that picks a quarter for the person (`/lapor`, `/anggaran`,
+    `/status`, and `/capaian` and `/grafik` before any quarter has data), so two screens opened
+    the same morning never disagree. A locked quarter is still the current one: `/lapor`
+    shows it as locked (a change there needs the admin's approval) and names any earlier
+    quarter that is still open with indicators to report, rather than silently jumping back
+    to that earlier quarter.
+    """
+    ended = ended_quarters(year, today)
     if ended:
         return ended[-1]
-    return open_[-1] if open_ else None
+    if today.year == year:
+        return quarter_of(today)
+    return None
 
 
 def reporting_year(configured: int | None, years_with_pk: Iterable[int]) -> int | None:

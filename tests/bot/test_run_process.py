@@ -51,8 +51,6 @@ async def test_sicapai_run_registers_and_stores_a_report(
         await budi.say("/lapor", "Laporan kinerja TW IV 2025")
         await budi.tap("IK.19", "s.d. TW IV")
         await budi.say("1.000", "faktor pendorong")
-        await budi.tap("Lewati", "bukti dukung")
-        await budi.tap("Lewati", "Pratinjau")
         await budi.tap("Simpan", "Laporan tersimpan")
     finally:
         process.send_signal(signal.SIGTERM)

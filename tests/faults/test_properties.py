@@ -239,7 +239,7 @@ class Player:
             self.buttons = data
         for reply in replies:
             for dialog, head in PREVIEW_HEADS.items():
-                if reply.text.startswith(head):
+                if head in reply.text:  # the figures' capaian may come first, in one message
                     save = next(b.data for row in reply.buttons for b in row if "simpan" in b.data)
                     state = dialog_state(self.db.engine, self.person_id or 0)
                     assert state is not None

@@ -114,9 +114,7 @@ class Reporter:
     async def fill_in(self) -> None:
         """From the first figure to the preview."""
         await self.say(self.numerator, "Ketik angkanya")
-        await self.say(self.denominator, "faktor pendorong")
-        await self.tap(lambda b: b == "Lewati", lambda t: "bukti dukung" in t)
-        await self.tap(lambda b: b == "Lewati", lambda t: "Pratinjau laporan" in t)
+        await self.say(self.denominator, "Pratinjau laporan")
 
     async def to_preview(self, quarter: int) -> None:
         assert await self.open_indicator(quarter) == "fresh"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from sicapai.handlers.port import Identity
 from sicapai.models.db import transaction
@@ -21,14 +21,14 @@ async def kasi(app: Conversations) -> Chat:
     chat = Chat(app, 1001, "Budi")
     await chat.register("Kasi Penempatan Tenaga Kerja")
     await report_ik18(chat, "100", "100")
-    await chat.press("Lewati")  # faktor pendorong
+    await chat.press("Tambah bukti")  # at the preview
     assert "bukti dukung" in chat.text
     return chat
 
 
 def evidence(app: Conversations) -> list[Evidence]:
     with transaction(app.engine) as session:
-        return list(session.exec(select(Evidence).order_by(Evidence.id)))
+        return list(session.exec(select(Evidence).order_by(col(Evidence.id))))
 
 
 def stored_files(app: Conversations) -> list[Path]:
@@ -70,12 +70,15 @@ async def test_the_same_file_twice_is_kept_once(app: Conversations, kasi: Chat) 
     await kasi.press("Ubah angka")
     await kasi.send("100")
     await kasi.send("100")
-    await kasi.press("Lewati")
+    await kasi.send("Menambah bukti")  # the reason; the preview follows
+    assert "Bukti dukung: 1 berkas tersimpan" in kasi.text
+    await kasi.press("Tambah bukti")
+    assert "1 berkas bukti dukung sudah tersimpan dan tetap dilampirkan" in kasi.text
     await kasi.send_file(b"%PDF-1.4 daftar hadir", "lagi.pdf")
     assert "sudah dilampirkan" in kasi.text
     await kasi.send_file(b"%PDF-1.4 foto lain", "baru.pdf")
     await kasi.press("Selesai kirim bukti")
-    await kasi.send("Menambah bukti")
+    assert "Bukti dukung: 2 berkas (1 tersimpan, 1 baru)" in kasi.text
     await kasi.press("Simpan")
     rows = evidence(app)
     assert [e.filename for e in rows] == ["daftar-hadir.pdf", "baru.pdf"]
@@ -105,7 +108,7 @@ async def test_the_evidence_prompt_names_the_limit_in_force(
         chat = Chat(strict, 1002, "Sari")
         await chat.register("Kasi Penempatan Tenaga Kerja")
         await report_ik18(chat, "100", "100")
-        await chat.press("Lewati")
+        await chat.press("Tambah bukti")
         assert "maksimal 5 MB" in chat.text
     finally:
         await strict.close()

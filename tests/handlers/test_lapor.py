@@ -7,7 +7,7 @@ from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from sicapai.models.db import transaction
 from sicapai.models.operations import AuditLog
@@ -51,11 +51,8 @@ async def test_full_report_below_target_requires_kendala_and_upaya(
     assert "kosong" in kasi.text
     await kasi.send("Petugas <terbatas> & sibuk")
     assert "upaya perbaikan" in kasi.text
-    await kasi.send("Menambah petugas")
-    await kasi.press("Lewati")  # faktor pendorong is optional
-    assert "bukti dukung" in kasi.text
-    await kasi.press("Lewati")
-    assert "Pratinjau laporan" in kasi.text
+    await kasi.send("Menambah petugas")  # faktor pendorong and bukti are offered at the preview
+    assert "Pratinjau laporan" in kasi.text and "Tambah bukti" in kasi.text
     assert "Petugas &lt;terbatas&gt; &amp; sibuk" in kasi.text  # escaped before echoing
     assert revisions(app.engine, "IK.18") == []  # nothing stored before Simpan
     await kasi.press("Simpan")
@@ -78,8 +75,6 @@ async def test_full_report_below_target_requires_kendala_and_upaya(
 
 async def test_double_tap_on_simpan_saves_once(app: Conversations, kasi: Chat) -> None:
     await report_ik18(kasi, "100", "100")
-    await kasi.press("Lewati")
-    await kasi.press("Lewati")
     save = kasi.button("Simpan")
     await kasi.press_data(save)
     await kasi.press_data(save)
@@ -160,9 +155,11 @@ async def test_capaian_above_150_is_confirmed(app: Conversations, kasi: Chat) ->
     await kasi.send("1.762")
     assert "lebih dari 150%" in kasi.text
     await kasi.press("Ya, angkanya benar")
+    assert "Pratinjau laporan" in kasi.text
+    await kasi.press("Tambah catatan")
     assert "faktor pendorong" in kasi.text
     await kasi.send("Bursa kerja daring")
-    await kasi.press("Lewati")
+    assert "Faktor pendorong: Bursa kerja daring" in kasi.text
     await kasi.press("Simpan")
     (rev,) = revisions(app.engine, "IK.19")
     assert rev.value == D(1762) and rev.faktor_pendorong == "Bursa kerja daring"
@@ -172,7 +169,7 @@ async def test_evidence_is_downloaded_with_size_and_checksum(
     app: Conversations, kasi: Chat
 ) -> None:
     await report_ik18(kasi, "100", "100")
-    await kasi.press("Lewati")
+    await kasi.press("Tambah bukti")
     await kasi.send_file(b"%PDF-1.4 daftar hadir", "daftar-hadir.pdf")
     assert "“daftar-hadir.pdf” diterima (1 berkas)" in kasi.text
     await kasi.send_file(b"\x89PNG foto", "foto.png", "image/png")
@@ -180,7 +177,7 @@ async def test_evidence_is_downloaded_with_size_and_checksum(
     assert "Bukti dukung: 2 berkas" in kasi.text
     await kasi.press("Simpan")
     with transaction(app.engine) as session:
-        files = session.exec(select(Evidence).order_by(Evidence.id)).all()
+        files = session.exec(select(Evidence).order_by(col(Evidence.id))).all()
     assert [f.filename for f in files] == ["daftar-hadir.pdf", "foto.png"]
     assert files[0].size == len(b"%PDF-1.4 daftar hadir")
     assert files[0].sha256 == hashlib.sha256(b"%PDF-1.4 daftar hadir").hexdigest()
@@ -193,7 +190,7 @@ def stored_bytes(path: str) -> bytes:
 
 async def test_wrong_kind_of_file_is_refused(kasi: Chat) -> None:
     await report_ik18(kasi, "100", "100")
-    await kasi.press("Lewati")
+    await kasi.press("Tambah bukti")
     await kasi.send_file(b"MZ...", "virus.exe", "application/x-msdownload")
     assert "foto atau PDF" in kasi.text
 
@@ -202,11 +199,9 @@ async def test_correction_needs_a_reason_and_becomes_a_new_revision(
     app: Conversations, kasi: Chat
 ) -> None:
     await report_ik18(kasi, "100", "100")
-    await kasi.press("Lewati")
-    await kasi.press("Lewati")
     await kasi.press("Simpan")
     await kasi.send("/lapor")
-    assert "✅ <b>IK.18</b>" in kasi.text and "terkirim" in kasi.text
+    assert "📤 <b>IK.18</b>" in kasi.text and "terkirim" in kasi.text
     await kasi.press("IK.18")
     assert "Sudah dilaporkan: 100 / 100 = 100%" in kasi.text
     await kasi.press("Ubah angka")
@@ -214,8 +209,6 @@ async def test_correction_needs_a_reason_and_becomes_a_new_revision(
     await kasi.send("100")
     await kasi.send("Dua layanan tidak sesuai prosedur")
     await kasi.send("Pelatihan ulang petugas")
-    await kasi.press("Lewati")
-    await kasi.press("Lewati")
     assert "alasan perubahan" in kasi.text
     await kasi.send("Salah hitung sebelumnya")
     assert "Alasan perubahan: Salah hitung sebelumnya" in kasi.text
@@ -242,8 +235,6 @@ async def test_cumulative_lower_than_last_quarter_is_allowed_with_a_reason(
     await kasi.press("TW III")
     await kasi.press("IK.19")
     await kasi.send("900")
-    await kasi.send("Job fair")
-    await kasi.press("Lewati")
     await kasi.press("Simpan")
     await kasi.send("/lapor")
     await kasi.press("IK.19")
@@ -254,8 +245,6 @@ async def test_cumulative_lower_than_last_quarter_is_allowed_with_a_reason(
     await kasi.send("Data ganda dihapus")
     await kasi.send("Pendaftar ganda")  # kendala: 850 of 1.000 is below target
     await kasi.send("Verifikasi data")  # upaya
-    await kasi.press("Lewati")  # pendorong
-    await kasi.press("Lewati")  # bukti
     assert "Dibanding TW III: 900 Orang → 850 Orang (turun 50)" in kasi.text
     await kasi.press("Simpan")
     last = revisions(app.engine, "IK.19")[-1]
@@ -275,8 +264,6 @@ async def test_batal_leaves_the_flow_and_old_buttons_go_stale(
     app: Conversations, kasi: Chat
 ) -> None:
     await report_ik18(kasi, "100", "100")
-    await kasi.press("Lewati")
-    await kasi.press("Lewati")
     save = kasi.button("Simpan")
     await kasi.send("/batal")
     assert "dibatalkan" in kasi.text
@@ -312,7 +299,9 @@ async def test_help_unknown_command_and_stray_text(kasi: Chat) -> None:
     assert "/lapor" in kasi.text
 
 
-async def test_restart_resumes_the_same_step(app: Conversations, kasi: Chat, tmp_path) -> None:
+async def test_restart_resumes_the_same_step(
+    app: Conversations, kasi: Chat, tmp_path: Path
+) -> None:
     await kasi.send("/lapor")
     await kasi.press("IK.18")
     await kasi.send("90")

@@ -137,8 +137,6 @@ async def test_a_notice_whose_markup_telegram_refuses_arrives_as_plain_text(
         await kasi.tap("IK.18", "s.d. TW IV?")
         await kasi.say("100", "Total")
         await kasi.say("100", "faktor pendorong")
-        await kasi.tap("Lewati", "bukti dukung")
-        await kasi.tap("Lewati", "Pratinjau laporan")
         standin.fail_next(
             "sendMessage", status=400, description="Bad Request: can't parse entities: oops"
         )

@@ -84,8 +84,6 @@ async def test_a_killed_worker_is_replaced_and_the_person_goes_on_where_they_wer
         reply = await budi.say("100", "", wait=30)
     assert "Total Pelayanan Antar Kerja" in (reply.text or "")
     await budi.say("100", "faktor pendorong")
-    await budi.tap("Lewati", "bukti dukung")
-    await budi.tap("Lewati", "Pratinjau")
     await budi.tap("Simpan", "Laporan tersimpan")
     assert len(revisions(workers_bot.engine, "IK.18")) == 1
     assert "a turn worker" in caplog.text and "starting a new one" in caplog.text

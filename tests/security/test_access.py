@@ -73,8 +73,6 @@ async def build_office(app: Conversations, db: Database) -> Office:
     await victim.press("IK.18")
     await victim.send("100")
     await victim.send("100")
-    await victim.press("Lewati")
-    await victim.press("Lewati")
     await victim.press("Simpan")
     assert "Laporan tersimpan" in victim.text
     offer = victim.button("Lapor IK.19")

@@ -106,7 +106,7 @@ async def test_failures_while_running_never_print_the_token(database: str, tmp_p
             await tap(api, "IK.18", "s.d. TW IV")
             await say(api, "100", "Ketik angkanya")
             await say(api, "100", "faktor pendorong")
-            await tap(api, "Lewati", "bukti dukung")
+            await tap(api, "Tambah bukti", "bukti dukung")
             api.fail_next("getFile", status=500)  # the evidence cannot be fetched: logged
             since = len(api.sent)
             api.user_document(USER, b"%PDF-1.4 bukti", file_name="bukti.pdf")

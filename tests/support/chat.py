@@ -100,9 +100,7 @@ async def report(chat: Chat, code: str, *figures: str, reason: str | None = None
     if any("Ubah angka" in b.label for r in chat.replies for row in r.buttons for b in row):
         await chat.press("Ubah angka")
     for figure in figures:
-        await chat.send(figure)
-    await chat.press("Lewati")  # pendorong
-    await chat.press("Lewati")  # bukti
+        await chat.send(figure)  # on target: the preview follows (or, on a correction, the reason)
     if reason is not None:
         await chat.send(reason)
 

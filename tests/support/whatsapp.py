@@ -142,18 +142,17 @@ class Phone:
         """IK.19 at 1.000 Orang, nothing optional: the receipt."""
         await self.say(command, "Laporan kinerja TW IV 2025")
         await self.tap("IK.19", "s.d. TW IV")
-        await self.say("1.000", "faktor pendorong")
-        await self.tap("Lewati", "bukti dukung")
-        await self.tap("Lewati", "Pratinjau")
+        await self.say("1.000", "Pratinjau")  # on target: nothing is asked before the preview
         return await self.tap("Simpan", "Laporan tersimpan")
 
     async def up_to_evidence_of_ik18(self) -> SentMessage:
-        """/lapor, IK.18 at 100 / 100, no pendorong: the step that asks for evidence."""
+        """/lapor, IK.18 at 100 / 100, then "Tambah bukti" at the preview: the step that asks
+        for evidence."""
         await self.say("/lapor", "Laporan kinerja TW IV 2025")
         await self.tap("IK.18", "s.d. TW IV?")
         await self.say("100", "Total Pelayanan Antar Kerja")
-        await self.say("100", "faktor pendorong")
-        return await self.tap("Lewati", "bukti dukung")
+        await self.say("100", "Pratinjau laporan")
+        return await self.tap("Tambah bukti", "bukti dukung")
 
     async def link_from(self, chat: Chat) -> SentMessage:
         """The person behind `chat` (registered on another channel) links this phone: a code

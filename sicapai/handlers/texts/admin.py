@@ -15,6 +15,8 @@ HELP_ADMIN = (
 )
 MENU_KUNCI = "Kunci triwulan yang sudah berakhir"
 HELP_KUNCI = "kunci triwulan yang sudah berakhir, setelah melihat laporan yang belum lengkap"
+MENU_BUKA = "Buka kembali triwulan yang sudah dikunci"
+HELP_BUKA = "buka kembali triwulan yang sudah dikunci, dengan alasan yang dicatat di log audit"
 MENU_PERIKSA = "Periksa kecocokan data tahun ini"
 HELP_PERIKSA = (
     "periksa kecocokan data tahun ini: pagu, jumlah rincian, angka tercetak, angka kumulatif"
@@ -34,6 +36,8 @@ BTN_DELEGATE = "🤝 Delegasi pengisian"
 BTN_TARGETS = "🎯 Target triwulan"
 BTN_AUDIT = "📜 Log audit indikator"
 BTN_UNREACHABLE = "📵 Tidak terjangkau"
+BTN_UNLOCK = "🔓 Buka kunci triwulan"
+BTN_CANCEL = "Batal"
 NOBODY_UNREACHABLE = "Semua orang dapat dihubungi bot; tidak ada tanda “tidak terjangkau”."
 UNREACHABLE_GONE = "Tanda itu sudah tidak ada (orangnya mungkin sudah menulis lagi ke bot)."
 ALREADY_LOCKED = "Triwulan itu baru saja dikunci oleh admin lain; tidak ada yang diubah."
@@ -53,6 +57,9 @@ BTN_YES = "Ya, nonaktifkan"
 NOTHING_TO_LOCK = "Tidak ada triwulan yang sudah berakhir dan belum dikunci."
 CHOOSE_QUARTER = "Triwulan mana?"
 BTN_LOCK = "🔒 Kunci sekarang"
+NOTHING_TO_UNLOCK = "Tidak ada triwulan tahun ini yang sedang dikunci."
+CHOOSE_QUARTER_TO_UNLOCK = "Triwulan mana yang akan dibuka kembali?"
+ALREADY_UNLOCKED = "Triwulan itu sudah tidak terkunci (mungkin baru dibuka oleh admin lain)."
 ASK_WORKBOOK = (
     "Kirim berkas Excel (.xlsx) yang sudah diisi: templat data induk (PK) atau realisasi "
     "anggaran triwulan."
@@ -103,7 +110,29 @@ def lock_preview(period: str, missing: list[str], unreviewed: list[str]) -> str:
     if not missing and not unreviewed:
         lines.append("Semua indikator sudah dilaporkan dan diverifikasi.")
     lines.append("Setelah dikunci, perubahan angka memerlukan alasan dan persetujuan admin.")
+    lines.append("Tekan <b>Kunci sekarang</b> untuk mengunci, atau <b>Batal</b> bila belum.")
     return "\n".join(lines)
+
+
+def ask_unlock_reason(period: str, waiting: int) -> str:
+    lines = [
+        f"<b>Buka kembali {esc(period)}?</b>",
+        "Setelah dibuka, angka dapat diubah lagi lewat /lapor tanpa persetujuan admin.",
+    ]
+    if waiting:
+        lines.append(
+            f"{waiting} permintaan perubahan untuk triwulan ini tetap menunggu keputusan Anda "
+            "di /verifikasi."
+        )
+    lines.append("Tuliskan <b>alasan</b> membuka kunci (dicatat di log audit), atau tekan Batal.")
+    return "\n".join(lines)
+
+
+def unlocked(period: str, waiting: int) -> str:
+    text = f"🔓 {esc(period)} dibuka kembali; alasan Anda dicatat di log audit."
+    if waiting:
+        text += f"\n{waiting} permintaan perubahan tetap menunggu keputusan Anda di /verifikasi."
+    return text
 
 
 def locked(period: str) -> str:
@@ -145,6 +174,10 @@ def unreachable_cleared(name: str, channel: str) -> str:
         "dihapus; "
         "pengingat dan pemberitahuan akan dikirim lagi."
     )
+
+
+def unmark_button(name: str) -> str:
+    return f"Hapus tanda {name}"
 
 
 def quarter_target_problem(quarter: str, why: str) -> str:

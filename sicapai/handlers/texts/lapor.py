@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from sicapai.handlers.texts import esc
 from sicapai.reports.capaian import Criterion
+from sicapai.reports.consistency import Neighbour
 from sicapai.reports.domain import Kind, Status
 from sicapai.reports.numbers import format_number, format_percent
 from sicapai.reports.periods import quarter_name
@@ -34,7 +35,8 @@ ZERO_DENOMINATOR = (
 )
 FILE_INSTEAD_OF_NUMBER = (
     "Terima kasih, tetapi di langkah ini yang kami perlukan adalah angka, bukan berkas. "
-    "Silakan ketik angkanya. Bukti dukung dapat dikirim sebentar lagi."
+    "Silakan ketik angkanya. Bukti dukung dapat dikirim dari pratinjau, dengan tombol "
+    "“Tambah bukti”."
 )
 EMPTY_TEXT = "Pesannya kosong. Silakan tuliskan jawabannya."
 MENU = "Laporkan realisasi indikator kinerja"
@@ -54,13 +56,17 @@ BTN_PREV_PAGE = "‹ Sebelumnya"
 BTN_CONFIRM_LOWER = "Angka benar, beri alasan"
 BTN_CONFIRM_HIGH = "Ya, angkanya benar"
 BTN_FINISH = "Selesai"
+BTN_ADD_NOTE = "📝 Tambah catatan"
+BTN_ADD_FILES = "📎 Tambah bukti"
+BTN_KEEP = "Tetap"
+BTN_RETYPE = "Ubah"
 
 STATUS_MARK: dict[str, str] = {
     Status.NOT_YET: "⏳",
     Status.DRAFT: "📝",
-    Status.SENT: "✅",
+    Status.SENT: "📤",  # sent is weaker than approved: ✅ is the approval's mark everywhere
     Status.RETURNED: "↩️",
-    Status.APPROVED: "☑️",
+    Status.APPROVED: "✅",
 }
 STATUS_WORD: dict[str, str] = {
     Status.NOT_YET: "belum dilaporkan",
@@ -113,6 +119,21 @@ def indicator_list(period: str, lines: list[str], page: int, pages: int) -> str:
     head = f"<b>Laporan kinerja {esc(period)}</b> (kumulatif s.d. {esc(period.split(' 20')[0])})"
     paging = f"\nHalaman {page + 1} dari {pages}" if pages > 1 else ""
     return f"{head}\nPilih indikator yang akan dilaporkan:\n\n" + "\n".join(lines) + paging
+
+
+def locked_period_note(quarter: int, still_open: list[tuple[int, int]]) -> str:
+    """Under the list of a locked quarter; `still_open`: earlier open quarters, with how many
+    of the person's indicators wait there."""
+    note = (
+        f"🔒 {quarter_name(quarter)} sudah dikunci: perubahan angka di sini dikirim sebagai "
+        "permintaan perubahan dan berlaku setelah disetujui admin."
+    )
+    for earlier, count in still_open:
+        note += (
+            f"\n{quarter_name(earlier)} masih terbuka: {count} indikator belum dilaporkan. "
+            f"Tekan tombol {quarter_name(earlier)} di bawah untuk melaporkannya."
+        )
+    return note
 
 
 def list_line(mark: str, code: str, name: str, note: str) -> str:
@@ -183,7 +204,35 @@ def lower_than_before(part: str, quarter_before: str, old: Decimal, new: Decimal
     )
 
 
+def above_later(part: str, quarter: str, quarter_after: str, stored: Decimal, new: Decimal) -> str:
+    return (
+        f"⚠️ {esc(part)} kumulatif s.d. {esc(quarter)} ({format_number(new)}) lebih besar dari "
+        f"angka {esc(quarter_after)} yang sudah tersimpan ({format_number(stored)}). Angka "
+        f"kumulatif {esc(quarter_after)} sudah mencakup {esc(quarter)}, jadi biasanya tidak "
+        "lebih kecil.\n"
+        f"Perbaiki angka ini, atau perbaiki dulu angka {esc(quarter_after)}. Bila keduanya "
+        "memang benar, berikan alasannya."
+    )
+
+
+def neighbour_slip(
+    code: Neighbour, part: str, quarter: int, neighbour: int, stored: Decimal, new: Decimal
+) -> str:
+    """A figure against the quarter before it or a later one (`reports.consistency`)."""
+    if code == Neighbour.ABOVE_LATER:
+        return above_later(part, quarter_name(quarter), quarter_name(neighbour), stored, new)
+    return lower_than_before(part, quarter_name(neighbour), stored, new)
+
+
+def fix_later_button(quarter: int) -> str:
+    return f"Perbaiki {quarter_name(quarter)} dulu"
+
+
 ASK_LOWER_REASON = "Tuliskan alasan mengapa angka kumulatifnya turun:"
+ASK_ABOVE_LATER_REASON = (
+    "Tuliskan alasan mengapa angka ini lebih besar dari angka triwulan berikutnya yang sudah "
+    "tersimpan:"
+)
 
 
 def very_high(achievement: str) -> str:
@@ -195,10 +244,40 @@ def very_high(achievement: str) -> str:
 
 ASK_KENDALA = "Capaian masih di bawah target. Apa <b>kendala</b> (faktor penghambat) yang dihadapi?"
 ASK_UPAYA = "Apa <b>upaya perbaikan</b> (tindak lanjut) yang akan dilakukan?"
-ASK_PENDORONG = "Apa <b>faktor pendorong</b> capaian ini? (boleh dilewati)"
-ASK_EVIDENCE = (
-    "Kirim <b>bukti dukung</b> berupa foto atau PDF (maksimal {mb} MB), atau tekan Lewati."
+ASK_PENDORONG = (
+    "Apa <b>faktor pendorong</b> capaian ini? Ketik jawabannya, atau tekan Lewati untuk "
+    "kembali ke pratinjau."
 )
+ASK_EVIDENCE = (
+    "Kirim <b>bukti dukung</b> berupa foto atau PDF (maksimal {mb} MB), atau tekan Lewati "
+    "untuk kembali ke pratinjau."
+)
+ASK_KENDALA_AGAIN = "Silakan ketik <b>kendala</b> (faktor penghambat) yang baru:"
+ASK_UPAYA_AGAIN = "Silakan ketik <b>upaya perbaikan</b> (tindak lanjut) yang baru:"
+
+
+def kept_answer(label: str, text: str) -> str:
+    """A saved kendala or upaya offered again on a correction, so it is not lost."""
+    return (
+        f"<b>{esc(label)}</b> yang tersimpan: {clip(text)}\n"
+        "Tekan Tetap untuk memakainya lagi, atau Ubah (atau langsung ketik) bila perlu diganti."
+    )
+
+
+def kept_pendorong(text: str) -> str:
+    return (
+        f"<b>Faktor pendorong</b> saat ini: {clip(text)}\n"
+        "Ketik yang baru untuk menggantinya, atau tekan Lewati untuk tetap memakainya."
+    )
+
+
+def kept_files(count: int) -> str:
+    return (
+        f"{count} berkas bukti dukung sudah tersimpan dan tetap dilampirkan; yang dikirim "
+        "sekarang ditambahkan."
+    )
+
+
 ASK_REASON = "Tuliskan <b>alasan perubahan</b> angka ini (wajib untuk setiap revisi):"
 
 
@@ -242,6 +321,8 @@ def preview(
     files: int,
     reason: str | None,
     warnings: list[str],
+    saved_files: int = 0,
+    kept: bool = False,
 ) -> str:
     lines = [
         "<b>Pratinjau laporan</b>",
@@ -257,12 +338,28 @@ def preview(
         lines.append(comparison)
     for label, text in narrative:
         lines.append(f"{label}: {clip(text)}")
-    lines.append(f"Bukti dukung: {files} berkas" if files else "Bukti dukung: tidak ada")
+    lines.append(evidence_line(saved_files, files))
     if reason:
         lines.append(f"Alasan perubahan: {clip(reason)}")
     lines += warnings
-    lines.append("\nPeriksa kembali, lalu tekan Simpan.")
+    if kept:
+        lines.append(
+            "\nCatatan dan bukti dukung dari laporan sebelumnya tetap dipakai, kecuali yang "
+            "Anda ubah."
+        )
+    lines.append(
+        "\nPeriksa kembali, lalu tekan Simpan. Bila ada, faktor pendorong dan bukti dukung "
+        "dapat ditambahkan dengan tombol “Tambah catatan” dan “Tambah bukti”."
+    )
     return "\n".join(lines)
+
+
+def evidence_line(saved: int, new: int) -> str:
+    if saved and new:
+        return f"Bukti dukung: {saved + new} berkas ({saved} tersimpan, {new} baru)"
+    if saved:
+        return f"Bukti dukung: {saved} berkas tersimpan"
+    return f"Bukti dukung: {new} berkas" if new else "Bukti dukung: tidak ada"
 
 
 def receipt(

@@ -9,8 +9,8 @@ NOTHING = "Tidak ada laporan yang menunggu verifikasi Anda. Terima kasih!"
 NOT_YOURS = "Laporan itu bukan bagian yang Anda verifikasi."
 ALREADY_DECIDED = "Laporan itu sudah diputuskan sebelumnya, atau sudah diubah oleh pelapornya."
 ASK_NOTE = (
-    "Tuliskan <b>catatan</b> untuk pelapor: apa yang perlu diperbaiki? (wajib, paling banyak "
-    "1.000 karakter)"
+    "Tuliskan <b>catatan</b> untuk pelapor dalam satu kalimat singkat: apa yang perlu "
+    "diperbaiki? (wajib, paling banyak 1.000 karakter)"
 )
 BTN_APPROVE = "✅ Setujui"
 BTN_RETURN = "↩️ Kembalikan"
@@ -21,8 +21,26 @@ MENU = "Verifikasi laporan bawahan"
 HELP = "setujui atau kembalikan laporan bawahan"
 
 
-def listing(lines: list[str]) -> str:
-    return "<b>Menunggu verifikasi Anda</b>\n" + "\n".join(lines)
+GROUP_CHANGES = "Permintaan perubahan (triwulan terkunci)"
+# figures nobody typed in the chat: where they came from, in the reporter's place
+SOURCE_NAMES = {"demo": "data contoh (demo)", "impor": "impor berkas Excel"}
+
+
+def source_name(source: str) -> str:
+    return SOURCE_NAMES.get(source, "tidak tercatat")
+
+
+def listing(groups: list[tuple[str, list[str]]], total: int, page: int, pages: int) -> str:
+    """The list's page: each group under its heading (change requests first)."""
+    parts = [f"<b>Menunggu verifikasi Anda</b> ({total})"]
+    parts += [f"<b>{esc(heading)}</b>\n" + "\n".join(lines) for heading, lines in groups]
+    if pages > 1:
+        parts.append(f"<i>Halaman {page + 1} dari {pages}</i>")
+    return "\n\n".join(parts)
+
+
+def item_line(code: str, name: str, reporter: str) -> str:
+    return f"• <b>{esc(code)}</b> {esc(name)} — {esc(reporter)}"
 
 
 def detail(
@@ -127,8 +145,8 @@ NARRATIVE_LABELS = (
 NO_OLD_FIGURES = "belum ada"
 
 
-def change_line(number: int, code: str) -> str:
-    return f"• Permintaan perubahan #{number} ({esc(code)})"
+def change_line(number: int, code: str, who: str) -> str:
+    return f"• Permintaan perubahan #{number} ({esc(code)}) — {esc(who)}"
 
 
 def change_button(number: int) -> str:

@@ -110,7 +110,7 @@ async def test_sicapai_run_serves_a_whole_report_over_whatsapp(
             assert await api.redeliver(wamid) == 200  # Meta delivers it again
             unsigned = await api.post_webhook(b'{"object":"whatsapp_business_account"}', None)
             assert unsigned == 401
-            await budi.tap("Lewati", "bukti dukung")
+            await budi.tap("Tambah bukti", "bukti dukung")  # at the preview
             assert len(api.sent) == answered + 1  # the repeat got no answer
             preview = await budi.tap("Lewati", "Pratinjau")
             assert "capaian 100%" in preview.text.lower() or "100%" in preview.text

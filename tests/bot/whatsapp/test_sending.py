@@ -69,8 +69,6 @@ async def test_a_restart_in_the_middle_of_a_report_resumes_the_step(
         async with running(second, wa):  # the process went away mid-flow
             await budi.say("Lowongan sedikit", "upaya perbaikan")
             await budi.say("Job fair", "faktor pendorong")
-            await budi.tap("Lewati", "bukti dukung")
-            await budi.tap("Lewati", "Pratinjau")
             await budi.tap("Simpan", "Laporan tersimpan")
     finally:
         await second.close()
