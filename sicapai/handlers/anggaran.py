@@ -43,7 +43,7 @@ from sicapai.handlers.texts import lapor as lt
 from sicapai.handlers.texts.capaian import paginate
 from sicapai.handlers.texts.numbers import explain, read_as
 from sicapai.handlers.turn import FileRule, Turn
-from sicapai.models.budget import BudgetLine
+from sicapai.models.budget import BudgetLine, BudgetRealisation
 from sicapai.models.guards import BUDGET_CHANGED, Conflict
 from sicapai.models.people import reporting_positions
 from sicapai.models.performance import Period
@@ -319,26 +319,7 @@ def save(turn: Turn) -> None:
         return
     amount = Decimal(turn.data["amount"])
     reason = "; ".join(r for r in (turn.data.get("reason"), turn.data.get("lower_reason")) if r)
-    row = save_budget(
-        session=turn.session,
-        line=line,
-        period=period,
-        person_id=turn.person_id,
-        amount=amount,
-        reason=reason or None,
-        now=turn.now,
-    )
-    turn.audit(
-        "anggaran_disimpan",
-        "budget_realisation",
-        row.id,
-        kode=line.code,
-        periode=f"{period.year}-TW{period.quarter}",
-        revisi=row.number,
-        lama=turn.data.get("old"),
-        baru=format_rupiah(amount),
-        alasan=reason or None,
-    )
+    row = _save_line(turn, line, period, amount, reason or None, old=turn.data.get("old"))
     rate = absorption(amount, line.ceiling)
     zone = turn.organisation.timezone if turn.organisation else turn.app.default_timezone
     turn.clear()
@@ -615,30 +596,47 @@ def save_workbook(turn: Turn, arg: str) -> None:
             turn.clear()
             turn.say(t.NO_DUTY)
             return
-        row = save_budget(
-            session=turn.session,
-            line=line,
-            period=period,
-            person_id=turn.person_id,
-            amount=amount,
-            reason=reason,
-            now=turn.now,
-            seen_number=seen,
-        )
-        turn.audit(
-            "anggaran_disimpan",
-            "budget_realisation",
-            row.id,
-            kode=line.code,
-            periode=f"{period.year}-TW{period.quarter}",
-            revisi=row.number,
-            lama=format_rupiah(current.amount) if current else None,
-            baru=format_rupiah(amount),
-            alasan=reason,
-        )
+        old = format_rupiah(current.amount) if current else None
+        _save_line(turn, line, period, amount, reason, old=old, seen=seen)
         saved += 1
     turn.clear()
     turn.say(t.excel_saved(lt.period_label(period.year, period.quarter), saved, unchanged))
+
+
+def _save_line(
+    turn: Turn,
+    line: BudgetLine,
+    period: Period,
+    amount: Decimal,
+    reason: str | None,
+    *,
+    old: str | None,
+    seen: int | None = None,
+) -> BudgetRealisation:
+    """One line's new realisation and its audit entry, the same for a typed figure and a
+    workbook row; `seen`: the revision number the person was shown (compare-and-set)."""
+    row = save_budget(
+        session=turn.session,
+        line=line,
+        period=period,
+        person_id=turn.person_id,
+        amount=amount,
+        reason=reason,
+        now=turn.now,
+        seen_number=seen,
+    )
+    turn.audit(
+        "anggaran_disimpan",
+        "budget_realisation",
+        row.id,
+        kode=line.code,
+        periode=f"{period.year}-TW{period.quarter}",
+        revisi=row.number,
+        lama=old,
+        baru=format_rupiah(amount),
+        alasan=reason,
+    )
+    return row
 
 
 def _all_owned_lines(turn: Turn, year: int) -> list[BudgetLine]:

@@ -3,10 +3,9 @@ admin is there too (`/ganti`, `--jabatan admin`), and a kept demo folder carries
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.support.cli import run_cli
 
 # IK.19 corrected to 1.800: confirm the >150% warning, give the reason, save
 KASI_REPORTS = "/lapor\n2\n1\n1.800\n#1\nKarena salah ketik angka sebelumnya\n#1\n"
@@ -14,18 +13,7 @@ KABID = "Kepala Bidang Tenaga Kerja"
 
 
 def _demo(*args: str, typed: str, cwd: Path) -> str:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "SICAPAI_"))}
-    env.pop("DATABASE_URL", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "sicapai.bot.cli", "demo", *args],
-        input=typed,
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=120,
-        check=False,
-    )
+    result = run_cli("demo", *args, database_url=None, cwd=cwd, typed=typed)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     return result.stdout
@@ -76,14 +64,7 @@ def test_a_kept_demo_folder_carries_the_report_to_a_later_demo_as_the_admin(
 
 
 def test_jabatan_has_an_indonesian_help_text(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "sicapai.bot.cli", "demo", "--help"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=60,
-        check=False,
-    )
+    result = run_cli("demo", "--help", database_url=None, cwd=tmp_path)
     assert result.returncode == 0
     assert 'jabatan yang diperankan, atau "admin"' in " ".join(result.stdout.split())
     assert "/ganti JABATAN" in result.stdout

@@ -6,36 +6,15 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from sicapai.bot.terminal import TerminalChannel
 from sicapai.handlers.port import Identity, Reply
 from sicapai.runtime.conversations import Conversations
+from tests.support.cli import run_cli
 from tests.support.database import Database
 
 PNG = b"\x89PNG\r\n\x1a\n"
-
-
-def _run(
-    args: list[str], *, cwd: Path, typed: str, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    environment = {
-        k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "SICAPAI_"))
-    }
-    environment.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "sicapai.bot.cli", *args],
-        input=typed,
-        capture_output=True,
-        text=True,
-        env=environment,
-        cwd=cwd,
-        timeout=120,
-        check=False,
-    )
 
 
 def _saved(stdout: str) -> list[Path]:
@@ -63,10 +42,11 @@ async def test_a_saved_file_never_overwrites_one_already_there(
 
 
 def test_chat_saves_into_the_configured_folder(seeded: Database, tmp_path: Path) -> None:
-    env = {"DATABASE_URL": seeded.url, "SICAPAI_FILES_DIR": str(tmp_path / "bukti")}
+    env = {"SICAPAI_FILES_DIR": str(tmp_path / "bukti")}
     chosen = tmp_path / "pilihan"
-    by_option = _run(
-        ["chat", "--jabatan", "Kasi Penempatan Tenaga Kerja", "--keluaran", str(chosen)],
+    by_option = run_cli(
+        *("chat", "--jabatan", "Kasi Penempatan Tenaga Kerja", "--keluaran", str(chosen)),
+        database_url=seeded.url,
         cwd=tmp_path,
         typed="/grafik\n1\n",
         env=env,
@@ -77,8 +57,9 @@ def test_chat_saves_into_the_configured_folder(seeded: Database, tmp_path: Path)
     assert path.parent == chosen and path.read_bytes()[:8] == PNG
 
     setting = tmp_path / "dari-setelan"
-    by_setting = _run(
-        ["chat", "--jabatan", "Kasi Penempatan Tenaga Kerja"],
+    by_setting = run_cli(
+        *("chat", "--jabatan", "Kasi Penempatan Tenaga Kerja"),
+        database_url=seeded.url,
         cwd=tmp_path,
         typed="/grafik\n1\n",
         env={**env, "SICAPAI_OUTPUT_DIR": str(setting)},
@@ -90,7 +71,7 @@ def test_chat_saves_into_the_configured_folder(seeded: Database, tmp_path: Path)
 
 
 def test_demo_saves_into_its_own_folder_not_the_current_one(tmp_path: Path) -> None:
-    result = _run(["demo"], cwd=tmp_path, typed="/grafik\n1\n")
+    result = run_cli("demo", database_url=None, cwd=tmp_path, typed="/grafik\n1\n")
     assert result.returncode == 0, result.stderr
     folder = Path(result.stdout.split("Folder demo: ")[1].split(" (")[0])
     (path,) = _saved(result.stdout)

@@ -4,32 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-import pytest
-from sqlmodel import select
-
-from sicapai.models.budget import BudgetLine, BudgetRealisation
-from sicapai.models.db import transaction
 from sicapai.runtime.conversations import Conversations
 from tests.support.chat import Chat
-
-
-@pytest.fixture
-async def keuangan(app: Conversations) -> Chat:
-    chat = Chat(app, 2001, "Sari")
-    await chat.register("Kasubag Keuangan")
-    return chat
-
-
-def realisations(app: Conversations, code: str) -> list[BudgetRealisation]:
-    with transaction(app.engine) as session:
-        line = session.exec(select(BudgetLine).where(BudgetLine.code == code)).one()
-        return list(
-            session.exec(
-                select(BudgetRealisation)
-                .where(BudgetRealisation.budget_line_id == line.id)
-                .order_by(BudgetRealisation.number)
-            )
-        )
+from tests.support.data import realisations
 
 
 async def test_only_positions_with_budget_duty_may_report(app: Conversations) -> None:
@@ -50,7 +27,7 @@ async def test_report_a_line_with_serapan(app: Conversations, keuangan: Chat) ->
     assert "Serapan: <b>98,76%</b>" in keuangan.text
     await keuangan.press("Simpan")
     assert "Realisasi anggaran tersimpan" in keuangan.text
-    (row,) = realisations(app, "1.1.1")
+    (row,) = realisations(app.engine, "1.1.1")
     assert row.amount == D(21463000) and row.number == 1
     assert "Berikutnya yang belum dilaporkan: <b>1.1.2</b>" in keuangan.text
 
@@ -63,7 +40,7 @@ async def test_above_pagu_is_warned_and_confirmed(app: Conversations, keuangan: 
     await keuangan.press("Ya, angkanya benar")
     assert "Serapan: <b>115,03%</b>" in keuangan.text and "melebihi pagu" in keuangan.text
     await keuangan.press("Simpan")
-    assert realisations(app, "1.1.1")[0].amount == D(25000000)
+    assert realisations(app.engine, "1.1.1")[0].amount == D(25000000)
 
 
 async def test_bad_amounts(keuangan: Chat) -> None:
@@ -89,6 +66,6 @@ async def test_correction_needs_reason(app: Conversations, keuangan: Chat) -> No
     assert "alasan perubahan" in keuangan.text
     await keuangan.send("SP2D terakhir belum masuk")
     await keuangan.press("Simpan")
-    first, second = realisations(app, "1.1.1")
+    first, second = realisations(app.engine, "1.1.1")
     assert (first.amount, second.amount, second.number) == (D(21000000), D(21463000), 2)
     assert second.reason == "SP2D terakhir belum masuk"

@@ -6,10 +6,9 @@ from __future__ import annotations
 import io
 from decimal import Decimal as D
 
-import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
-from sqlmodel import col, select
+from sqlmodel import select
 
 from sicapai.excel.template_writer import build_template
 from sicapai.excel.writer import to_bytes
@@ -21,28 +20,10 @@ from sicapai.models.queries import resolve_organisation
 from sicapai.models.reporting import save_budget
 from sicapai.runtime.conversations import Conversations
 from tests.support.chat import Chat
+from tests.support.data import realisations
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET = "Realisasi Anggaran"
-
-
-@pytest.fixture
-async def keuangan(app: Conversations) -> Chat:
-    chat = Chat(app, 2001, "Sari")
-    await chat.register("Kasubag Keuangan")
-    return chat
-
-
-def realisations(app: Conversations, code: str) -> list[BudgetRealisation]:
-    with transaction(app.engine) as session:
-        line = session.exec(select(BudgetLine).where(BudgetLine.code == code)).one()
-        return list(
-            session.exec(
-                select(BudgetRealisation)
-                .where(BudgetRealisation.budget_line_id == line.id)
-                .order_by(col(BudgetRealisation.number))
-            )
-        )
 
 
 def all_realisations(app: Conversations) -> int:
@@ -132,16 +113,16 @@ async def test_summary_then_simpan_saves_every_row(app: Conversations, keuangan:
     assert "<b>1</b> Penunjang Urusan" in text and "belum ada → <b>Rp 2.526.926.600</b>" in text
     assert "Rp 21.000.000 → <b>Rp 21.463.000</b>" in text
     assert "belum ada → <b>Rp 5.438.700</b>" in text
-    assert len(realisations(app, "1.1.1")) == 1  # nothing saved before Simpan
-    assert realisations(app, "1.1.2") == []
+    assert len(realisations(app.engine, "1.1.1")) == 1  # nothing saved before Simpan
+    assert realisations(app.engine, "1.1.2") == []
 
     await keuangan.press("Simpan")
     assert "3 realisasi anggaran TW IV 2025 tersimpan" in keuangan.text
-    _, second = realisations(app, "1.1.1")
+    _, second = realisations(app.engine, "1.1.1")
     assert (second.amount, second.number) == (D(21463000), 2)
     assert second.reason == "diisi lewat berkas Excel realisasi.xlsx"
-    assert [r.amount for r in realisations(app, "1.1.2")] == [D(5438700)]
-    assert [r.amount for r in realisations(app, "1")] == [D(2526926600)]
+    assert [r.amount for r in realisations(app.engine, "1.1.2")] == [D(5438700)]
+    assert [r.amount for r in realisations(app.engine, "1")] == [D(2526926600)]
 
     # the same workbook again changes nothing
     workbook, ws = await workbook_from_chat(keuangan)
@@ -205,11 +186,11 @@ async def test_saved_meanwhile_refuses_and_shows_fresh_summary(
     await keuangan.press("Simpan")
     assert "berkas belum disimpan" in keuangan.text
     assert "Rp 20.000.000 → <b>Rp 21.463.000</b>" in keuangan.text  # the fresh summary
-    assert [r.amount for r in realisations(app, "1.1.1")] == [D(20000000)]
-    assert realisations(app, "1.1.2") == []  # none of the file, not half of it
+    assert [r.amount for r in realisations(app.engine, "1.1.1")] == [D(20000000)]
+    assert realisations(app.engine, "1.1.2") == []  # none of the file, not half of it
     await keuangan.press("Simpan")
     assert "2 realisasi anggaran TW IV 2025 tersimpan" in keuangan.text
-    assert [r.amount for r in realisations(app, "1.1.1")] == [D(20000000), D(21463000)]
+    assert [r.amount for r in realisations(app.engine, "1.1.1")] == [D(20000000), D(21463000)]
 
 
 async def test_lines_of_another_position_are_refused(app: Conversations, keuangan: Chat) -> None:
@@ -251,4 +232,4 @@ async def test_the_whole_quarter_in_one_workbook(app: Conversations, keuangan: C
     await keuangan.press("Simpan")
     assert "64 realisasi anggaran TW IV 2025 tersimpan" in keuangan.text
     assert all_realisations(app) == 64
-    assert [r.amount for r in realisations(app, "1.1.1")] == [D(10866500)]
+    assert [r.amount for r in realisations(app.engine, "1.1.1")] == [D(10866500)]

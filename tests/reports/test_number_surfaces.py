@@ -14,14 +14,12 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from sqlmodel import select
 
 from sicapai.excel.export import build_export
 from sicapai.excel.export_data import gather_export
 from sicapai.excel.writer import to_bytes
 from sicapai.handlers.texts.numbers import explain, read_as
 from sicapai.handlers.texts.periksa import finding
-from sicapai.models.budget import BudgetLine, BudgetRealisation
 from sicapai.models.db import transaction
 from sicapai.models.queries import resolve_organisation
 from sicapai.reports.consistency import Check, Finding, Slip
@@ -40,6 +38,7 @@ from sicapai.reports.numbers import (
 from sicapai.runtime.conversations import Conversations
 from tests.support.chat import Chat
 from tests.support.cli import run_cli
+from tests.support.data import realisations
 from tests.support.database import Database
 
 D = Decimal
@@ -178,11 +177,7 @@ async def test_budget_amount_in_juta_is_echoed_in_full_and_saved(app: Conversati
     assert "Rp 20.000.000" in keuangan.text  # the preview
     await keuangan.press("Simpan")
     assert "Realisasi anggaran tersimpan" in keuangan.text
-    with transaction(app.engine) as session:
-        line = session.exec(select(BudgetLine).where(BudgetLine.code == "1.1.1")).one()
-        (row,) = session.exec(
-            select(BudgetRealisation).where(BudgetRealisation.budget_line_id == line.id)
-        ).all()
+    (row,) = realisations(app.engine, "1.1.1")
     assert row.amount == D(20_000_000)
 
 

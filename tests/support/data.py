@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from sicapai.models.budget import BudgetRealisation
+from sicapai.models.budget import BudgetLine, BudgetRealisation
 from sicapai.models.db import transaction
 from sicapai.models.invites import create_invite
 from sicapai.models.operations import AuditLog, DialogState
@@ -116,6 +116,19 @@ def revisions(engine: Engine, code: str, quarter: int | None = None) -> list[Rev
         if quarter is not None:
             query = query.where(Period.quarter == quarter)
         return list(session.exec(query))
+
+
+def realisations(engine: Engine, code: str) -> list[BudgetRealisation]:
+    """Every stored realisation of a budget line, oldest first."""
+    with Session(engine) as session:
+        return list(
+            session.exec(
+                select(BudgetRealisation)
+                .join(BudgetLine, col(BudgetLine.id) == col(BudgetRealisation.budget_line_id))
+                .where(BudgetLine.code == code)
+                .order_by(col(BudgetRealisation.number))
+            )
+        )
 
 
 def person_id_of(engine: Engine, external_id: int | str) -> int | None:
