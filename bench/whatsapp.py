@@ -1003,7 +1003,7 @@ def where_table(results: list[Broadcast]) -> str:
     """Mean milliseconds per reminder, by what the loop was waiting for."""
     names = (
         ("ReminderService._claim_all", "claim (group commit)"),
-        ("WhatsAppChannel._contact", "the contact's window (a query)"),
+        ("WhatsAppChannel._read_contacts", "the contact's window (a query)"),
         ("ReminderService._record_all", "record (group commit)"),
     )
     rows = []
@@ -1095,7 +1095,7 @@ def _mean(values: list[float]) -> float:
 def other_calls(b: Broadcast) -> str:
     known = (
         "ReminderService._claim_all",
-        "WhatsAppChannel._contact",
+        "WhatsAppChannel._read_contacts",
         "ReminderService._record_all",
     )
     other = [(k, v) for k, v in b.hops.items() if k not in known and v.calls]

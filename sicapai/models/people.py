@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -176,6 +177,26 @@ def holders(*, session: Session, position_id: int) -> list[Person]:
         )
     ).all()
     return list(rows)
+
+
+def holders_of(*, session: Session, position_ids: Iterable[int]) -> dict[int, list[Person]]:
+    """`holders` for many positions in one query."""
+    ids = sorted(set(position_ids))
+    found: dict[int, list[Person]] = {i: [] for i in ids}
+    if not ids:
+        return found
+    for position_id, person in session.exec(
+        select(Holding.position_id, Person)
+        .join(Holding, col(Holding.person_id) == col(Person.id))
+        .where(
+            col(Holding.position_id).in_(ids),
+            col(Holding.ended_at).is_(None),
+            col(Person.active).is_(True),
+        )
+        .order_by(col(Holding.id))
+    ):
+        found[position_id].append(person)
+    return found
 
 
 @per_unit_of_work("admin_grant")

@@ -7,6 +7,7 @@ unique (person, period, kind, day) key makes a second claim fail, whichever proc
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
@@ -18,7 +19,7 @@ from sicapai.models.budget import BudgetLine, BudgetRealisation
 from sicapai.models.calendar import calendar_config, effective_deadline
 from sicapai.models.operations import ReminderLog
 from sicapai.models.organisation import AdminGrant, Organisation, Person, Position, Unit
-from sicapai.models.people import holders
+from sicapai.models.people import holders, holders_of
 from sicapai.models.performance import PENDING_STATUSES, Indicator, Period, Submission
 from sicapai.models.seeding import ensure_periods
 from sicapai.models.types import ident
@@ -36,9 +37,9 @@ def _person(row: Person) -> planner.Person:
 
 
 def _duty(
-    session: Session,
     position: Position,
     units: dict[int | None, str],
+    holders: Sequence[Person],
     pending: tuple[planner.Item, ...],
     total: int,
 ) -> planner.Duty:
@@ -48,7 +49,7 @@ def _duty(
         position_name=position.name,
         unit_name=units.get(position.unit_id, position.name),
         superior_id=position.superior_id,
-        holders=tuple(_person(p) for p in holders(session=session, position_id=position.id)),
+        holders=tuple(_person(p) for p in holders),
         pending=pending,
         total=total,
     )
@@ -86,19 +87,25 @@ def period_duties(
         )
         .order_by(col(BudgetLine.sort_order))
     ).all()
+    # grouped once, so a thousand positions cost one pass over the indicators, not a thousand
+    indicators_of: dict[int | None, list[Indicator]] = defaultdict(list)
+    for indicator in indicators:
+        if is_due(indicator.frequency, period.quarter):
+            indicators_of[indicator.owner_position_id].append(indicator)
+    lines_of: dict[int | None, list[BudgetLine]] = defaultdict(list)
+    for line in lines:
+        lines_of[line.owner_position_id].append(line)
+    held = holders_of(session=session, position_ids=[p.id for p in positions if p.id is not None])
     duties = []
     for position in positions:
-        due = [
-            i
-            for i in indicators
-            if i.owner_position_id == position.id and is_due(i.frequency, period.quarter)
-        ]
+        assert position.id is not None
+        due = indicators_of.get(position.id, [])
         pending = [
             planner.Item(f"i:{i.id}", i.code, i.name)
             for i in due
             if statuses.get(ident(i), "belum") in PENDING_STATUSES
         ]
-        own_lines = [line for line in lines if line.owner_position_id == position.id]
+        own_lines = lines_of.get(position.id, [])
         pending += [
             planner.Item(f"a:{line.id}", f"Anggaran {line.code}", line.name)
             for line in own_lines
@@ -106,12 +113,15 @@ def period_duties(
         ]
         total = len(due) + len(own_lines)
         if total:
-            duties.append(_duty(session, position, units, tuple(pending), total))
+            duties.append(_duty(position, units, held[position.id], tuple(pending), total))
     # superiors without duties of their own still need to be known to the planner
     known = {d.position_id for d in duties}
+    superiors = {d.superior_id for d in duties}
     for position in positions:
-        if position.id not in known and any(d.superior_id == position.id for d in duties):
-            duties.append(_duty(session, position, units, (), 0))
+        if position.id not in known and position.id in superiors:
+            assert position.id is not None
+            duties.append(_duty(position, units, held[position.id], (), 0))
+            superiors.add(position.superior_id)
     return planner.PeriodDuties(
         period_id=period.id,
         year=period.year,

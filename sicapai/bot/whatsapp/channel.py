@@ -151,6 +151,10 @@ class WhatsAppChannel:
         self._writer: GroupCommit[list[Item | _SentRecord], _Recorded] = GroupCommit(
             self._record, name="WhatsApp webhooks"
         )
+        # the contacts' windows, read for many reminders in flight at once: one query each batch
+        self._contacts: GroupCommit[str, tuple[str, datetime | None] | None] = GroupCommit(
+            self._read_contacts, name="WhatsApp contacts"
+        )
         self._reached: dict[str, datetime] = {}  # contacts sent a template, and when
         self._reached_at: datetime | None = None
         self._tier_lock = asyncio.Lock()
@@ -512,7 +516,7 @@ class WhatsAppChannel:
         return send
 
     async def deliver(self, identity: Identity, reply: Reply, *, background: bool) -> Delivery:
-        contact = await asyncio.to_thread(self._contact, identity.external_id)
+        contact = await self._contacts.submit(identity.external_id)
         name, last = contact if contact is not None else ("", None)
         kind = sent_messages.REMINDER if reply.gist is not None else sent_messages.NOTICE
         if last is not None and self.clock() - last < WINDOW - WINDOW_MARGIN:
@@ -650,14 +654,19 @@ class WhatsAppChannel:
             ).first()
             return other is not None
 
-    def _contact(self, wa_id: str) -> tuple[str, datetime | None] | None:
+    def _read_contacts(self, wa_ids: Sequence[str]) -> list[tuple[str, datetime | None] | None]:
+        """Each contact's name and when they last wrote, for a batch of sends."""
         with Session(self.engine) as session:
-            row = session.exec(
-                select(Person.name, ChatIdentity.last_inbound_at)
+            rows = session.exec(
+                select(ChatIdentity.external_id, Person.name, ChatIdentity.last_inbound_at)
                 .join(ChatIdentity, col(ChatIdentity.person_id) == col(Person.id))
-                .where(ChatIdentity.channel == CHANNEL, ChatIdentity.external_id == wa_id)
-            ).first()
-            return (row[0], row[1]) if row is not None else None
+                .where(
+                    ChatIdentity.channel == CHANNEL,
+                    col(ChatIdentity.external_id).in_(sorted(set(wa_ids))),
+                )
+            ).all()
+        found = {wa_id: (name, last) for wa_id, name, last in rows}
+        return [found.get(wa_id) for wa_id in wa_ids]
 
     def _mark_told(self, chat_id: str) -> bool:
         with transaction(self.engine) as session:
