@@ -18,6 +18,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sicapai.excel.export_criteria import criteria_sheet
 from sicapai.excel.export_rows import ExportData
 from sicapai.excel.writer import CellKind, Column, Styled, new_workbook, write_table
 from sicapai.reports.capaian import absorption, achievement, efficiency, round2
@@ -28,6 +29,7 @@ from sicapai.reports.summary import IndicatorResult, sort_by_code, sort_by_repor
 from sicapai.reports.tables import KIND_KEY, capaian_rows
 
 SHEETS = (
+    "Tabel 3.1",
     "Tabel 3.2",
     "Tabel 3.3",
     "Tabel 3.4",
@@ -49,6 +51,7 @@ STATUS_LABELS: dict[str, str] = {
     Status.APPROVED: "Disetujui",
 }
 NOT_DUE = "Tidak dijadwalkan"
+NOT_AVAILABLE = "N/A"  # as the report prints a year without a figure
 
 
 def is_goal(result: IndicatorResult) -> bool:
@@ -58,6 +61,10 @@ def is_goal(result: IndicatorResult) -> bool:
 
 def _period_label(year: int, quarter: int) -> str:
     return f"Tahun {year}" if quarter == 4 else f"Tahun {year} s.d. TW {ROMAN[quarter]}"
+
+
+def _or_na(value: Decimal | None) -> Decimal | str:
+    return NOT_AVAILABLE if value is None else value
 
 
 def _r2(value: Decimal | None) -> Decimal | None:
@@ -93,6 +100,7 @@ def build_export(data: ExportData) -> Workbook:
     workbook = new_workbook()
     current = data.results.get(data.quarter, [])
     label = _period_label(data.year, data.quarter)
+    criteria_sheet(workbook)
     _goal_sheet(workbook, current, label)
     _performance_sheet(workbook, current, label)
     _past_sheet(workbook, data, current)
@@ -192,9 +200,12 @@ def _past_sheet(workbook: Workbook, data: ExportData, results: list[IndicatorRes
             _r2(result.achievement.value),
         ]
         by_year = {p.year: p for p in data.past.get(spec.code, [])}
-        for year in years:
+        for year in years:  # the report's "N/A": no figure that year, or none to compare with
             past = by_year.get(year)
-            row += [past.realisation, past.achievement] if past else [None, None]
+            row += [
+                _or_na(past.realisation if past else None),
+                _or_na(past.achievement if past else None),
+            ]
         body.append(row)
     title = f"Tabel 3.4 Perbandingan Realisasi/Capaian Kinerja Tahun {data.year}"
     title += " Dengan Tahun Sebelumnya"

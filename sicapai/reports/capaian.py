@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from enum import StrEnum
 
 from sicapai.reports.domain import Frequency, Kind, NegativeFormula, Polarity
@@ -124,10 +124,17 @@ def criterion(achieved: Decimal | None) -> Criterion | None:
 
 
 def default_quarter_target(kind: str, yearly_target: Decimal, quarter: int) -> Decimal:
-    """Counts grow 25/50/75/100% of the year; ratios and values keep the yearly target."""
+    """Counts grow 25/50/75/100% of the year; ratios and values keep the yearly target.
+
+    A count of whole things (5 Dokumen, 1.000 Orang) gets whole quarterly targets: nobody
+    produces 1,25 documents. The share is rounded up, so a small yearly target never gives a
+    quarter a target of 0 (a capaian against nothing) and the year still ends on its target."""
     _check_quarter(quarter)
     if kind == Kind.COUNT:
-        return yearly_target * quarter / 4
+        share = yearly_target * quarter / 4
+        if yearly_target == yearly_target.to_integral_value():
+            return share.to_integral_value(rounding=ROUND_CEILING)
+        return share
     return yearly_target
 
 

@@ -102,6 +102,12 @@ def test_default_quarter_targets() -> None:
         D(750),
         D(1000),
     ]
+    # whole things get whole targets, never 0 in a quarter, the year's own at TW IV
+    assert [default_quarter_target("jumlah", D(5), q) for q in (1, 2, 3, 4)] == [2, 3, 4, 5]
+    assert [default_quarter_target("jumlah", D(1), q) for q in (1, 2, 3, 4)] == [1, 1, 1, 1]
+    assert all(default_quarter_target("jumlah", D(5), q) % 1 == 0 for q in (1, 2, 3, 4))
+    # a yearly target that is itself fractional keeps the exact split
+    assert default_quarter_target("jumlah", D("2.5"), 1) == D("0.625")
     assert default_quarter_target("rasio", D(38), 2) == D(38)
     assert default_quarter_target("nilai", D("80.30"), 1) == D("80.30")
     assert quarter_target("jumlah", D(5), 2, {2: D(3)}) == D(3)
