@@ -167,16 +167,7 @@ def holds_indicator(*, person_id: int, indicator: Indicator) -> ColumnElement[bo
 
 def holders(*, session: Session, position_id: int) -> list[Person]:
     """Active people holding a position now."""
-    rows = session.exec(
-        select(Person)
-        .join(Holding, col(Holding.person_id) == col(Person.id))
-        .where(
-            Holding.position_id == position_id,
-            col(Holding.ended_at).is_(None),
-            col(Person.active).is_(True),
-        )
-    ).all()
-    return list(rows)
+    return holders_of(session=session, position_ids=[position_id])[position_id]
 
 
 def holders_of(*, session: Session, position_ids: Iterable[int]) -> dict[int, list[Person]]:

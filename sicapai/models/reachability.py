@@ -73,7 +73,10 @@ def reachable_chats(
     `for_reminders` also leaves out the chats where the person asked for no more reminders
     (BERHENTI): a reminder then goes to their other chat, or nowhere; every other notice (a
     returned report, a decision) still goes there, because the person still uses that chat."""
-    chats = linked_chats(session=session, person_id=person_id)
+    return _writable(linked_chats(session=session, person_id=person_id), for_reminders)
+
+
+def _writable(chats: Sequence[ChatIdentity], for_reminders: bool) -> list[ChatIdentity]:
     return [
         c
         for c in chats
@@ -102,12 +105,7 @@ def reachable_chats_of(
         ordered = in_delivery_order(
             found[person.id], preferred=person.preferred_channel, last=person.last_channel
         )
-        result[person.id] = [
-            c
-            for c in ordered
-            if c.unreachable_at is None
-            and not (for_reminders and c.reminders_stopped_at is not None)
-        ]
+        result[person.id] = _writable(ordered, for_reminders)
     return result
 
 
