@@ -388,10 +388,13 @@ def _retry(session: Session, log_id: int) -> int | None:
 
 def _in_flow(session: Session, person_ids: Sequence[int], now: datetime) -> set[int]:
     """Who is in the middle of a conversation that moved within the last 15 minutes."""
-    rows = session.exec(
-        select(DialogState.person_id, DialogState.dialog, DialogState.updated_at).where(
-            col(DialogState.person_id).in_(person_ids),
-            col(DialogState.updated_at) > now - DEFER,
-        )
-    ).all()
-    return {person_id for person_id, dialog, _ in rows if dialog}
+    return set(
+        session.exec(
+            select(DialogState.person_id).where(
+                col(DialogState.person_id).in_(person_ids),
+                col(DialogState.dialog).is_not(None),
+                col(DialogState.dialog) != "",
+                col(DialogState.updated_at) > now - DEFER,
+            )
+        ).all()
+    )

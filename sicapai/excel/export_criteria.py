@@ -25,7 +25,8 @@ COLUMNS = [
 
 
 def scale_rows() -> list[tuple[str, Criterion]]:
-    """Each band's interval in words, highest first, the last one open below."""
+    """Each band's interval in words, highest first, the last one open below. The bounds are
+    whole, so they read as the seed prints them ("91%"), not as a table figure ("91,00%")."""
     rows: list[tuple[str, Criterion]] = []
     upper: Decimal | None = None
     for bound, band in CRITERION_BOUNDS:

@@ -39,7 +39,7 @@ def _person(row: Person) -> planner.Person:
 def _duty(
     position: Position,
     units: dict[int | None, str],
-    holders: Sequence[Person],
+    holding: Sequence[Person],
     pending: tuple[planner.Item, ...],
     total: int,
 ) -> planner.Duty:
@@ -49,7 +49,7 @@ def _duty(
         position_name=position.name,
         unit_name=units.get(position.unit_id, position.name),
         superior_id=position.superior_id,
-        holders=tuple(_person(p) for p in holders),
+        holders=tuple(_person(p) for p in holding),
         pending=pending,
         total=total,
     )
